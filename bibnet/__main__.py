@@ -1,0 +1,3 @@
+from bibnet.cli import main
+
+main()

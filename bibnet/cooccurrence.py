@@ -1,0 +1,71 @@
+"""Co-occurrence counting and keyword selection, on scipy sparse matrices.
+
+Only the keywords that pass the occurrence threshold enter the co-occurrence product, so the
+cost is that of the document-keyword pairs of the kept keywords, never of all pairs.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import scipy.sparse as sp
+
+from bibnet.errors import OptionError
+
+Counting = Literal["full", "fractional"]
+
+
+def record_weights(keywords_per_record: np.ndarray, counting: Counting = "full") -> np.ndarray:
+    """Weight each record gives to each of its keyword pairs.
+
+    Full counting gives 1; fractional counting gives ``1 / (n_d - 1)``, with ``n_d`` the
+    number of the record's cleaned keywords (all of them, not only the mapped ones), so each
+    keyword receives at most 1 from a record in total. Records with fewer than two keywords
+    get 0: they add occurrences but no links.
+    """
+    n = np.asarray(keywords_per_record, dtype=np.float64)
+    if counting == "full":
+        return np.where(n >= 2, 1.0, 0.0)
+    if counting == "fractional":
+        with np.errstate(divide="ignore"):
+            return np.where(n >= 2, 1.0 / np.maximum(n - 1.0, 1.0), 0.0)
+    raise OptionError(f"unknown counting {counting!r}; expected full or fractional")
+
+
+def cooccurrence(incidence: sp.spmatrix, weights: np.ndarray | None = None) -> sp.csr_matrix:
+    """Keyword x keyword co-occurrence strengths ``C = A^T diag(w) A`` with an empty diagonal.
+
+    Parameters
+    ----------
+    incidence
+        Records x keywords binary matrix ``A`` (only the keywords to be mapped).
+    weights
+        Per-record pair weight (see :func:`record_weights`); ``None`` means 1 for all.
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix
+        Symmetric float64 matrix with sorted indices and no explicit zeros.
+    """
+    a = sp.csr_matrix(incidence, dtype=np.float64)
+    if weights is not None:
+        a = sp.csr_matrix(sp.diags(np.asarray(weights, dtype=np.float64)) @ a)
+    c = (a.T.tocsr() @ sp.csr_matrix(incidence, dtype=np.float64)).tocsr()
+    c.setdiag(0)
+    c.eliminate_zeros()
+    c.sort_indices()
+    return c
+
+
+def top_by_link_strength(cooc: sp.csr_matrix, n: int) -> np.ndarray:
+    """Indices of the ``n`` keywords with the greatest total link strength.
+
+    Keywords are indexed in label order, so ties are broken by label (code-point order) and
+    the cut is deterministic. The result is sorted ascending, i.e. it keeps label order.
+    """
+    if n < 0:
+        raise OptionError(f"--top must be positive, got {n}")
+    tls = np.asarray(cooc.sum(axis=1)).ravel()
+    order = np.lexsort((np.arange(len(tls)), -tls))
+    return np.sort(order[:n])

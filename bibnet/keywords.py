@@ -1,0 +1,195 @@
+"""Keywords per record: splitting, VOSviewer-style cleaning and the document x keyword matrix.
+
+This is the second stage of the pipeline (records -> keyword occurrences). Everything is
+vectorised with pyarrow compute kernels; no Python loop runs per record or per keyword
+occurrence. Keyword ids are positions in the label-sorted vocabulary, so they are the same
+in every process whatever ``PYTHONHASHSEED`` is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Mapping
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import scipy.sparse as sp
+
+from bibnet.errors import OptionError
+
+Field = Literal["all", "author", "plus"]
+LabelCase = Literal["lower", "original"]
+
+#: WoS tags read for each keyword field.
+FIELD_TAGS: dict[str, tuple[str, ...]] = {"author": ("DE",), "plus": ("ID",), "all": ("DE", "ID")}
+#: Human-readable names, as VOSviewer's wizard calls the units.
+FIELD_NAMES: dict[str, str] = {"all": "All keywords", "author": "Author keywords", "plus": "Keywords Plus"}
+
+
+@dataclass(frozen=True)
+class KeywordOccurrences:
+    """Which record has which (cleaned) keyword, for one keyword field.
+
+    Attributes
+    ----------
+    field
+        ``"all"``, ``"author"`` or ``"plus"``.
+    keys
+        Cleaned keywords (trimmed, white space collapsed, lower case), sorted; column ``j`` of
+        :attr:`matrix` is ``keys[j]``.
+    labels
+        Display label of each keyword (``keys`` itself with ``label_case="lower"``).
+    matrix
+        Records x keywords incidence matrix (CSR, int8, 1 where the record has the keyword,
+        each keyword once per record).
+    author
+        For ``field="all"``: the part of :attr:`matrix` where the keyword is among the
+        record's author keywords (DE); ``None`` otherwise.
+    """
+
+    field: str
+    keys: np.ndarray
+    labels: np.ndarray
+    matrix: sp.csr_matrix
+    author: sp.csr_matrix | None = None
+
+    @property
+    def occurrences(self) -> np.ndarray:
+        """Number of records of each keyword (VOSviewer's Occurrences)."""
+        return np.asarray(self.matrix.sum(axis=0), dtype=np.int64).ravel()
+
+    @property
+    def keywords_per_record(self) -> np.ndarray:
+        """Number of distinct cleaned keywords of each record (``n_d``)."""
+        return np.diff(self.matrix.indptr)
+
+    def counts(self) -> pd.DataFrame:
+        """All keywords with their occurrences, most frequent first (ties by label)."""
+        df = pd.DataFrame({"label": self.labels, "occurrences": self.occurrences})
+        return df.sort_values(["occurrences", "label"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def clean(values: pa.Array, *, lower: bool = True) -> pa.Array:
+    """Clean keyword strings as VOSviewer does: trim, collapse white space, lower-case.
+
+    Lower-casing is Unicode-aware (utf8proc), so Cyrillic, Kazakh and accented Latin
+    keywords fold correctly.
+    """
+    values = pc.replace_substring_regex(values, pattern=r"\s+", replacement=" ")
+    values = pc.utf8_trim(values, characters=" ")
+    return pc.utf8_lower(values) if lower else values
+
+
+def _split(column: pd.Series) -> tuple[np.ndarray, pa.Array]:
+    """Split a '; '-separated keyword column into (record index, raw keyword) pairs."""
+    arr = pa.array(column.array, type=pa.large_string(), from_pandas=True)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    lists = pc.split_pattern(arr, pattern=";")
+    parents = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False)
+    return parents.astype(np.int64, copy=False), pc.list_flatten(lists)
+
+
+def _encode_sorted(values: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """Dictionary-encode strings; return (codes, sorted uniques), codes into the uniques.
+
+    Sorting is by UTF-8 bytes, i.e. code-point order, the same in every process.
+    """
+    enc = pc.dictionary_encode(values)
+    order = pc.sort_indices(enc.dictionary).to_numpy().astype(np.int64)
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank[enc.indices.to_numpy(zero_copy_only=False)], enc.dictionary.take(pa.array(order))
+
+
+def _incidence(docs: np.ndarray, cols: np.ndarray, shape: tuple[int, int]) -> sp.csr_matrix:
+    """Binary CSR matrix with a 1 at each (doc, col), duplicates counted once."""
+    code = np.sort(docs * shape[1] + cols)
+    code = code[np.r_[True, code[1:] != code[:-1]]] if len(code) else code
+    indptr = np.zeros(shape[0] + 1, dtype=np.int64)
+    np.cumsum(np.bincount(code // max(shape[1], 1), minlength=shape[0]), out=indptr[1:])
+    data = np.ones(len(code), dtype=np.int8)
+    return sp.csr_matrix((data, (code % max(shape[1], 1)).astype(np.int32), indptr), shape=shape)
+
+
+def extract(
+    records: pd.DataFrame,
+    field: Field = "all",
+    *,
+    thesaurus: Mapping[str, str] | None = None,
+    label_case: LabelCase = "lower",
+) -> KeywordOccurrences:
+    """Split, clean and count the keywords of ``records``.
+
+    Parameters
+    ----------
+    records
+        The corpus records; the keyword columns (``DE``, ``ID``) hold '; '-separated
+        strings. A missing column counts as empty.
+    field
+        ``"author"`` (DE), ``"plus"`` (Keywords Plus, ID) or ``"all"`` (both; a keyword in
+        both fields of one record counts once).
+    thesaurus
+        Cleaned label -> cleaned replacement (``""`` drops the keyword), applied once,
+        before counting (see :mod:`bibnet.thesaurus`).
+    label_case
+        ``"lower"`` (VOSviewer's labels) or ``"original"``: the most frequent spelling
+        among author keywords, else lower case.
+
+    Returns
+    -------
+    KeywordOccurrences
+    """
+    if field not in FIELD_TAGS:
+        raise OptionError(f"unknown keyword field {field!r}; expected one of all, author, plus")
+    if label_case not in ("lower", "original"):
+        raise OptionError(f"unknown label case {label_case!r}; expected lower or original")
+    parts = [(_split(records[tag]), tag == "DE") for tag in FIELD_TAGS[field] if tag in records.columns]
+    docs = np.concatenate([np.zeros(0, np.int64)] + [d for (d, _), _ in parts])
+    raw = pa.concat_arrays([pa.array([], pa.large_string())] + [r for (_, r), _ in parts])
+    author_flag = np.concatenate([np.zeros(0, bool)] + [np.full(len(d), a) for (d, _), a in parts])
+
+    # Clean only the distinct raw strings (far fewer than occurrences), then map back.
+    raw_codes, raw_uniques = _encode_sorted(raw)
+    spellings = clean(raw_uniques, lower=False)
+    lowered = pc.utf8_lower(spellings)
+    if thesaurus:
+        lowered = pa.array([thesaurus.get(k, k) for k in lowered.to_pylist()], pa.large_string())
+    key_of_raw, keys = _encode_sorted(lowered)
+    # An empty key (empty cell, "a;;b", or dropped by the thesaurus) is no keyword.
+    has_empty = len(keys) > 0 and keys[0].as_py() == ""
+    occ_key = key_of_raw[raw_codes] - has_empty
+    valid = occ_key >= 0
+    docs, occ_key, author_flag, raw_codes = docs[valid], occ_key[valid], author_flag[valid], raw_codes[valid]
+    keys = np.asarray(keys.to_pylist()[has_empty:], dtype=object)
+
+    shape = (len(records), len(keys))
+    matrix = _incidence(docs, occ_key, shape)
+    author = _incidence(docs[author_flag], occ_key[author_flag], shape) if field == "all" else None
+    if label_case == "lower":
+        labels = keys
+    else:
+        spelling_codes, spelling_uniques = _encode_sorted(spellings)
+        labels = _original_labels(keys, occ_key[author_flag], spelling_codes[raw_codes[author_flag]], spelling_uniques)
+    return KeywordOccurrences(field=field, keys=keys, labels=labels, matrix=matrix, author=author)
+
+
+def _original_labels(keys: np.ndarray, key: np.ndarray, spelling: np.ndarray, spellings: pa.Array) -> np.ndarray:
+    """Most frequent author spelling per key (ties: first in code-point order), else the key.
+
+    ``key`` and ``spelling`` hold, per author-keyword occurrence, the key id and the id of its
+    original spelling in the sorted ``spellings``.
+    """
+    labels = keys.copy()
+    if len(key) == 0:
+        return labels
+    n = len(spellings)
+    pair, count = np.unique(key * n + spelling, return_counts=True)
+    pk, ps = pair // n, pair % n
+    # Sort by key, then count descending, then spelling rank; the first row per key wins.
+    best = np.lexsort((ps, -count, pk))
+    first = best[np.r_[True, pk[best][1:] != pk[best][:-1]]]
+    labels[pk[first]] = np.asarray(spellings.take(pa.array(ps[first])).to_pylist(), dtype=object)
+    return labels

@@ -1,0 +1,177 @@
+"""Keywords, co-occurrence counting, selection and scores on hand-made records."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from bibnet.errors import InputError, OptionError
+from bibnet.keywords import extract
+from bibnet.network import NetworkParams, build_network
+from bibnet.scores import normalized_citations
+
+
+def records(rows: list[tuple]) -> pd.DataFrame:
+    """Records from (DE, ID, PY, TC) tuples, typed like the reader's output."""
+    df = pd.DataFrame(rows, columns=["DE", "ID", "PY", "TC"])
+    df["UT"] = [f"WOS:{i:015d}" for i in range(len(df))]
+    for col in ("DE", "ID", "UT"):
+        df[col] = df[col].astype("string[pyarrow]")
+    for col in ("PY", "TC"):
+        df[col] = df[col].astype("Int64")
+    return df
+
+
+SMALL = records(
+    [
+        ("Machine Learning; Deep  learning", "MACHINE LEARNING; NEURAL NETWORKS", 2020, 10),
+        ("machine learning; graphs", None, 2020, 0),
+        (None, "NEURAL NETWORKS; GRAPHS; DEEP LEARNING", 2021, 4),
+        ("Deep Learning", "DEEP LEARNING", None, 7),
+        ("  graphs ;machine learning;", "", 2021, 2),
+    ]
+)
+
+
+def test_occurrences_count_records_once_across_fields():
+    occ = extract(SMALL, "all")
+    counts = dict(zip(occ.keys, occ.occurrences))
+    # "machine learning" is in DE and ID of record 0: one occurrence there.
+    assert counts == {"deep learning": 3, "graphs": 3, "machine learning": 3, "neural networks": 2}
+    assert list(occ.keywords_per_record) == [3, 2, 3, 1, 2]
+
+
+def test_fields_author_and_plus():
+    assert list(extract(SMALL, "author").keys) == ["deep learning", "graphs", "machine learning"]
+    plus = extract(SMALL, "plus")
+    assert dict(zip(plus.keys, plus.occurrences)) == {"deep learning": 2, "graphs": 1, "machine learning": 1, "neural networks": 2}
+
+
+def test_full_counting_links_and_strengths():
+    net = build_network(SMALL, min_occurrences=1)
+    assert list(net.items["label"]) == ["deep learning", "graphs", "machine learning", "neural networks"]
+    c = net.cooccurrence.toarray()
+    # deep-graphs: rec 2; deep-ml: rec 0; deep-nn: rec 0, 2; graphs-ml: rec 1, 4; graphs-nn: rec 2; ml-nn: rec 0
+    expected = np.array([[0, 1, 1, 2], [1, 0, 2, 1], [1, 2, 0, 1], [2, 1, 1, 0]])
+    assert (c == expected).all()
+    assert list(net.items["links"]) == [3, 3, 3, 3]
+    assert list(net.items["total_link_strength"]) == [4, 4, 4, 4]
+    assert net.n_links == 6 and net.total_link_strength == 8
+
+
+def test_fractional_counting_uses_all_keywords_of_the_record():
+    net = build_network(SMALL, min_occurrences=3, counting="fractional")
+    # neural networks (2 occurrences) is not mapped but still counts in n_d of records 0 and 2.
+    c = net.cooccurrence.toarray()
+    # deep-graphs: rec 2 (n=3) 1/2; deep-ml: rec 0 (n=3) 1/2; graphs-ml: rec 1 (n=2) 1 + rec 4 (n=2) 1
+    np.testing.assert_allclose(c, [[0, 0.5, 0.5], [0.5, 0, 2], [0.5, 2, 0]])
+
+
+def test_threshold_then_top_by_total_link_strength_ties_by_label():
+    net = build_network(SMALL, min_occurrences=1, top=2)
+    # all four have TLS 4: ties broken by label
+    assert list(net.items["label"]) == ["deep learning", "graphs"]
+    assert net.keywords_meeting_threshold == 4
+    assert list(net.items["links"]) == [1, 1] and list(net.items["total_link_strength"]) == [1, 1]
+    s = net.summary()
+    assert (s["keywords_total"], s["keywords_meeting_threshold"], s["keywords_selected"], s["links"]) == (4, 4, 2, 1)
+
+
+def test_scores_and_normalized_citations():
+    net = build_network(SMALL, min_occurrences=1)
+    items = net.items.set_index("label")
+    # deep learning: records 0 (2020, 10), 2 (2021, 4), 3 (no PY, 7)
+    assert items.loc["deep learning", "avg_pub_year"] == pytest.approx(2020.5)
+    assert items.loc["deep learning", "avg_citations"] == pytest.approx(7.0)
+    # year means: 2020 -> 5, 2021 -> 3; ncs 0: 2, 2: 4/3; record 3 has no PY -> left out
+    assert items.loc["deep learning", "avg_norm_citations"] == pytest.approx((2 + 4 / 3) / 2)
+    # author share: deep learning is an author keyword in records 0 and 3, of 3 records
+    assert items.loc["deep learning", "author_share"] == pytest.approx(2 / 3)
+    assert items.loc["neural networks", "author_share"] == 0
+
+
+def test_normalized_citations_year_with_zero_mean_gives_zero():
+    recs = records([("a", None, 2000, 0), ("a", None, 2000, 0), ("a", None, 2001, 3), ("a", None, None, 1)])
+    ncs = normalized_citations(recs)
+    assert list(ncs[:3]) == [0.0, 0.0, 1.0] and np.isnan(ncs[3])
+
+
+def test_unicode_lower_casing_and_original_labels():
+    recs = records(
+        [
+            ("Қазақстан; МОСКВА; Éducation", "ÉDUCATION", 2020, 1),
+            ("қазақстан; Москва; Éducation", None, 2020, 1),
+            ("Education", None, 2020, 1),
+        ]
+    )
+    occ = extract(recs, "all")
+    assert list(occ.keys) == ["education", "éducation", "москва", "қазақстан"]
+    assert list(occ.occurrences) == [1, 2, 2, 2]
+    original = extract(recs, "all", label_case="original")
+    # most frequent author spelling; ties resolved by code-point order ("МОСКВА" < "Москва")
+    assert list(original.labels) == ["Education", "Éducation", "МОСКВА", "Қазақстан"]
+
+
+def test_thesaurus_replaces_and_drops(tmp_path):
+    path = tmp_path / "thesaurus.txt"
+    path.write_text("label\treplace by\r\nNeural Networks\tdeep learning\rgraphs\t\n", encoding="utf-8")
+    net = build_network(SMALL, min_occurrences=1, thesaurus=str(path))
+    assert list(net.items["label"]) == ["deep learning", "machine learning"]
+    # deep learning now also stands for neural networks: records 0, 2, 3
+    assert list(net.items["occurrences"]) == [3, 3]
+
+
+def test_thesaurus_errors_name_file_and_line(tmp_path):
+    bad = tmp_path / "t.txt"
+    bad.write_text("keyword,replacement\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"t.txt line 1: expected the header"):
+        build_network(SMALL, thesaurus=str(bad))
+    bad.write_text("label\treplace by\na\tb\tc\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"t.txt line 2: expected 2 fields"):
+        build_network(SMALL, thesaurus=str(bad))
+
+
+def test_documents_trace_keywords_and_links():
+    net = build_network(SMALL, min_occurrences=1)
+    assert list(net.documents("Machine Learning").index) == [0, 1, 4]
+    assert list(net.documents("graphs", "machine learning").index) == [1, 4]
+    with pytest.raises(KeyError, match="not in the network"):
+        net.documents("quantum")
+
+
+def test_links_table_each_pair_once():
+    links = build_network(SMALL, min_occurrences=1).links()
+    assert list(zip(links.source, links.target)) == [(1, 2), (1, 3), (1, 4), (2, 3), (2, 4), (3, 4)]
+    assert list(links.strength) == [1, 1, 2, 2, 1, 1]
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"keywords": "titles"}, "unknown keyword field"),
+        ({"min_occurrences": 0}, "at least 1"),
+        ({"counting": "half"}, "unknown counting"),
+        ({"normalization": "cosine"}, "unknown normalization"),
+        ({"top": 0}, "top must be at least 1"),
+    ],
+)
+def test_bad_options(options, message):
+    with pytest.raises(OptionError, match=message):
+        NetworkParams(**options)
+
+
+def test_keyword_ids_do_not_depend_on_hash_seed():
+    code = (
+        "import pandas as pd; from bibnet.keywords import extract;"
+        "df = pd.DataFrame({'DE': ['zeta; alpha; Mu; beta; omega; mu'], 'ID': ['GAMMA; ALPHA']});"
+        "print('|'.join(extract(df, 'all').keys))"
+    )
+    outs = {
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={"PYTHONHASHSEED": seed, "PATH": ""}, check=True).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert outs == {"alpha|beta|gamma|mu|omega|zeta\n"}
