@@ -1,0 +1,26 @@
+"""Pictures of keyword maps: interactive plotly figures and their static PNG/SVG versions.
+
+The functions take the in-memory form of a VOSviewer map file, a DataFrame ``items`` with one
+row per keyword: ``id`` (int), ``label`` (str), ``x``, ``y`` (float, NaN without a layout),
+``cluster`` (Int64, 1-based, <NA> for none), ``weight<Links>``, ``weight<Total link strength>``,
+``weight<Occurrences>`` and ``score<...>`` columns (NaN = missing); and ``links`` with
+``source``, ``target`` (ids) and ``strength``, each pair once.
+
+* :func:`network_figure` - the network view (cluster colours) or an overlay (a score in viridis);
+* :func:`density_figure` - the item density view;
+* :func:`save_static` - PNG (300 dpi) and SVG files of either, drawn with matplotlib.
+"""
+
+from bibnet.plotting.colors import (
+    CLUSTER_COLORS, MISSING_SCORE_COLOR, NO_CLUSTER_COLOR, cluster_colors, nice_range, score_colors, score_range,
+    viridis, viridis_colorscale,
+)
+from bibnet.plotting.density import DEFAULT_KERNEL_WIDTH, density_figure
+from bibnet.plotting.network import OVERLAYS, network_figure
+from bibnet.plotting.static import save_static
+
+__all__ = [
+    "CLUSTER_COLORS", "DEFAULT_KERNEL_WIDTH", "MISSING_SCORE_COLOR", "NO_CLUSTER_COLOR", "OVERLAYS",
+    "cluster_colors", "density_figure", "network_figure", "nice_range", "save_static", "score_colors",
+    "score_range", "viridis", "viridis_colorscale",
+]

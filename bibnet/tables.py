@@ -1,0 +1,328 @@
+"""The tables of a keyword analysis and their CSV, Markdown and LaTeX files.
+
+``top_keywords`` is the published "Table 1" (most frequent keywords in column pairs
+"Keyword | N-kw"), ``author_vs_plus`` is "Table 2" (author keywords next to Keywords Plus),
+``cluster_table`` describes each cluster and ``summary_table`` gives the numbers of each keyword
+field. All functions take plain DataFrames (see :mod:`bibnet.plotting` for the ``items`` columns)
+and break ties by label, so the same input always gives the same table.
+
+Escaping, applied by :func:`write_table` only (the DataFrames keep the labels as they are):
+
+* CSV: every text cell is quoted, and a text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab,
+  a carriage return or ``'`` gets one extra ``'`` in front. Spreadsheets then show it as text
+  instead of running it as a formula (also where ``;`` is the separator), and the original is
+  recovered exactly by dropping that one quote (:func:`csv_unescape`). Numbers are never touched,
+  so negative values stay numbers. Files are UTF-8 with a byte-order mark, which spreadsheets need
+  to read accents correctly.
+* Markdown: ``\\ ` * _ [ ] | ~ $`` are backslash-escaped and ``& < >`` become HTML entities, so
+  a label renders literally and raw HTML in it stays inert.
+* LaTeX: ``\\ % & _ # $ { } ~ ^ < > |`` become their text-mode commands; the table is a
+  ``booktabs`` ``tabular`` (load ``\\usepackage{booktabs}``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from bibnet.errors import OptionError
+from bibnet.keywords import FIELD_NAMES
+_NO_CLUSTER = np.iinfo(np.int64).max  # sorts items without a cluster last
+
+
+# -- tables ------------------------------------------------------------------------------------------
+def top_keywords(counts: pd.DataFrame, *, n: int = 40, pairs: int = 4) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ``n`` most frequent keywords, wide (published layout) and long.
+
+    Parameters
+    ----------
+    counts
+        Keyword frequencies of one field: ``label``, ``occurrences``.
+    n
+        Number of keywords (fewer if the field has fewer).
+    pairs
+        Column pairs of the wide table.
+
+    Returns
+    -------
+    wide : pandas.DataFrame
+        ``pairs`` column pairs named ``Keyword`` and ``N-kw`` (the names repeat), filled column-wise:
+        with n = 40 and 4 pairs, ranks 1-10 are in the first pair, 11-20 in the second, and so on.
+        Cells beyond the last keyword are empty (<NA>).
+    long : pandas.DataFrame
+        ``Rank``, ``Keyword``, ``Occurrences``, one row per keyword.
+    """
+    _positive(n=n, pairs=pairs)
+    ranked = _ranked(counts, n, "counts")
+    long = pd.DataFrame({"Rank": np.arange(1, len(ranked) + 1), "Keyword": ranked["label"].to_numpy(dtype=object),
+                         "Occurrences": _integers(ranked["occurrences"]).reset_index(drop=True)})
+    rows = -(-len(ranked) // pairs)  # ceiling
+    columns: dict[int, pd.Series] = {}
+    for p in range(pairs):
+        part = long.iloc[p * rows:(p + 1) * rows].reset_index(drop=True).reindex(range(rows))
+        columns[2 * p] = part["Keyword"].astype(object).where(part["Keyword"].notna(), None)
+        columns[2 * p + 1] = part["Occurrences"]
+    wide = pd.DataFrame(columns)
+    wide.columns = ["Keyword", "N-kw"] * pairs
+    return wide, long
+
+
+def author_vs_plus(author_counts: pd.DataFrame, plus_counts: pd.DataFrame, *,
+                   n: int = 30) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The ``n`` most common author keywords next to the ``n`` most common Keywords Plus.
+
+    Labels are compared as given (bibnet's labels are already cleaned and lower-cased).
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        ``Rank``, ``Author keyword``, ``N-kw (DE)``, ``Keyword Plus``, ``N-kw (ID)``.
+    overlap : dict
+        ``n``; ``both``: the terms in both lists, alphabetically; ``common`` and ``union``: the
+        sizes of their intersection and union; ``jaccard``: common / union (0 when both are empty).
+    """
+    _positive(n=n)
+    de, ident = _ranked(author_counts, n, "author_counts"), _ranked(plus_counts, n, "plus_counts")
+    rows = max(len(de), len(ident))
+
+    def column(frame: pd.DataFrame, name: str) -> pd.Series:
+        return frame[name].reset_index(drop=True).reindex(range(rows))
+
+    table = pd.DataFrame({
+        "Rank": np.arange(1, rows + 1),
+        "Author keyword": column(de, "label").astype(object).where(column(de, "label").notna(), None),
+        "N-kw (DE)": _integers(column(de, "occurrences")),
+        "Keyword Plus": column(ident, "label").astype(object).where(column(ident, "label").notna(), None),
+        "N-kw (ID)": _integers(column(ident, "occurrences")),
+    })
+    a, b = de["label"].tolist(), ident["label"].tolist()
+    both = sorted(set(a) & set(b))
+    union = len(set(a) | set(b))
+    overlap = {"n": n, "both": both, "common": len(both), "union": union,
+               "jaccard": len(both) / union if union else 0.0}
+    return table, overlap
+
+
+def cluster_table(items: pd.DataFrame, *, top: int = 10) -> pd.DataFrame:
+    """One row per cluster: size, keyword occurrences, top keywords and mean scores.
+
+    Parameters
+    ----------
+    items
+        One row per keyword with ``label``, ``cluster``, ``weight<Occurrences>`` and any
+        ``score<...>`` columns.
+    top
+        Number of keywords listed per cluster, by occurrences (ties by label), joined by ``"; "``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``Cluster``, ``Keywords`` (number of items), ``Occurrences`` (sum over the items),
+        ``Top keywords``, then one column per score (``Avg. pub. year``, ``Avg. citations``, ...).
+        Clusters in number order; items without a cluster form a last row with an empty cluster.
+
+    Notes
+    -----
+    Score means are weighted by occurrences: each item's score is already a mean over the
+    documents containing it, so the weighted mean is the mean over all (keyword, document)
+    occurrences of the cluster, where a frequent keyword counts for more than a rare one. Items
+    without a score are left out of that mean.
+    """
+    _positive(top=top)
+    _require(items, ["label", "cluster", "weight<Occurrences>"], "items")
+    cluster = items["cluster"].astype("Int64")
+    occ = items["weight<Occurrences>"].to_numpy(dtype=np.float64, na_value=np.nan)
+    frame = pd.DataFrame({"cluster": cluster.fillna(0).to_numpy(np.int64), "label": items["label"].astype(str).to_numpy(),
+                          "occ": np.nan_to_num(occ)})
+    frame["key"] = np.where(frame["cluster"] == 0, _NO_CLUSTER, frame["cluster"])
+    grouped = frame.groupby("key", sort=True)
+    order = frame.sort_values(["key", "occ", "label"], ascending=[True, False, True], kind="stable")
+    top_labels = order.groupby("key", sort=True).head(top).groupby("key", sort=True)["label"].agg("; ".join)
+    keys = grouped.size().index
+    out = pd.DataFrame({
+        "Cluster": pd.array([None if k == _NO_CLUSTER else int(k) for k in keys], dtype="Int64"),
+        "Keywords": grouped.size().to_numpy(),
+        "Occurrences": _integers(grouped["occ"].sum()).to_numpy(),
+        "Top keywords": top_labels.reindex(keys).to_numpy(dtype=object),
+    })
+    for column in (c for c in items.columns if c.startswith("score<")):
+        score = items[column].to_numpy(dtype=np.float64, na_value=np.nan)
+        has = np.isfinite(score) & np.isfinite(occ)
+        num = pd.Series(np.where(has, score * occ, 0.0)).groupby(frame["key"]).sum()
+        den = pd.Series(np.where(has, occ, 0.0)).groupby(frame["key"]).sum()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[column[len("score<"):-1]] = np.where(den.to_numpy() > 0, num.to_numpy() / den.to_numpy(), np.nan)
+    return out
+
+
+def summary_table(summaries: Iterable[Mapping[str, Any]] | Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
+    """One row per keyword field with the numbers a paper reports.
+
+    Parameters
+    ----------
+    summaries
+        Summary dicts (``Network.summary()``), as a list or as a dict by field. Keys read:
+        ``field``, ``records``, ``keywords_total``, ``min_occurrences`` (or
+        ``parameters["min_occurrences"]``), ``keywords_meeting_threshold``, ``keywords_selected``,
+        ``links``, ``total_link_strength``, ``clusters``, ``quality``, ``layout_quality``; a
+        missing key gives an empty cell.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``Field``, ``Records``, ``Keywords``, ``Min. occurrences``, ``Meet threshold``, ``Mapped``,
+        ``Links``, ``Total link strength``, ``Clusters``, ``Quality``, ``Layout quality``.
+    """
+    rows = list(summaries.values()) if isinstance(summaries, Mapping) and "field" not in summaries else list(summaries)
+    if rows and not all(isinstance(s, Mapping) for s in rows):
+        raise OptionError("summary_table needs summary dicts, one per keyword field")
+
+    def get(key: str) -> list:
+        return [s.get(key, (s.get("parameters") or {}).get(key)) for s in rows]
+
+    table = pd.DataFrame({"Field": [s.get("field_name") or FIELD_NAMES.get(s.get("field"), s.get("field")) for s in rows]})
+    for name, key in (("Records", "records"), ("Keywords", "keywords_total"), ("Min. occurrences", "min_occurrences"),
+                      ("Meet threshold", "keywords_meeting_threshold"), ("Mapped", "keywords_selected"),
+                      ("Links", "links"), ("Total link strength", "total_link_strength"), ("Clusters", "clusters")):
+        table[name] = _integers(pd.Series(get(key), dtype="Float64"))
+    for name, key in (("Quality", "quality"), ("Layout quality", "layout_quality")):
+        table[name] = pd.Series(get(key), dtype="Float64")
+    return table
+
+
+# -- writers -----------------------------------------------------------------------------------------
+def write_table(df: pd.DataFrame, stem_path: str | Path) -> dict[str, Path]:
+    """Write ``df`` as ``<stem>.csv``, ``<stem>.md`` and ``<stem>.tex`` (folders are created).
+
+    Returns
+    -------
+    dict
+        The paths written, by format (``"csv"``, ``"md"``, ``"tex"``).
+    """
+    stem = Path(stem_path)
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    paths = {fmt: stem.with_name(stem.name + "." + fmt) for fmt in ("csv", "md", "tex")}
+    paths["csv"].write_text(to_csv(df), encoding="utf-8-sig", newline="")
+    paths["md"].write_text(to_markdown(df), encoding="utf-8", newline="")
+    paths["tex"].write_text(to_latex(df), encoding="utf-8", newline="")
+    return paths
+
+
+def to_csv(df: pd.DataFrame) -> str:
+    """CSV text: numbers bare, text quoted and defused against formula injection (module notes)."""
+    numeric = _numeric_columns(df)
+    lines = [",".join(_csv_text(str(c)) for c in df.columns)]
+    for row in df.itertuples(index=False, name=None):
+        lines.append(",".join(format_number(v, exact=True) if num else ("" if _missing(v) else _csv_text(str(v)))
+                              for v, num in zip(row, numeric)))
+    return "\n".join(lines) + "\n"
+
+
+def to_markdown(df: pd.DataFrame) -> str:
+    """A GitHub-flavoured Markdown table; numeric columns right-aligned."""
+    numeric = _numeric_columns(df)
+    lines = ["| " + " | ".join(md_escape(str(c)) for c in df.columns) + " |",
+             "|" + "|".join("---:" if num else ":---" for num in numeric) + "|"]
+    for row in df.itertuples(index=False, name=None):
+        cells = [format_number(v) if num else ("" if _missing(v) else md_escape(str(v))) for v, num in zip(row, numeric)]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def to_latex(df: pd.DataFrame) -> str:
+    """A ``booktabs`` tabular; numeric columns right-aligned, text escaped."""
+    numeric = _numeric_columns(df)
+    lines = ["% Written by bibnet; needs \\usepackage{booktabs}.",
+             "\\begin{tabular}{" + "".join("r" if num else "l" for num in numeric) + "}",
+             "\\toprule",
+             " & ".join(tex_escape(str(c)) for c in df.columns) + " \\\\",
+             "\\midrule"]
+    for row in df.itertuples(index=False, name=None):
+        cells = [format_number(v) if num else ("" if _missing(v) else tex_escape(str(v))) for v, num in zip(row, numeric)]
+        lines.append(" & ".join(cells) + " \\\\")
+    lines += ["\\bottomrule", "\\end{tabular}"]
+    return "\n".join(lines) + "\n"
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
+_MD = str.maketrans({**{c: "\\" + c for c in "\\`*_[]|~$"}, "&": "&amp;", "<": "&lt;", ">": "&gt;",
+                     "\n": " ", "\r": " "})
+_TEX = str.maketrans({"\\": r"\textbackslash{}", "%": r"\%", "&": r"\&", "_": r"\_", "#": r"\#", "$": r"\$",
+                      "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+                      "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}", "\n": " ", "\r": " "})
+
+
+def csv_escape(text: str) -> str:
+    """A text cell's value as written to CSV (before quoting): ``'`` added before a formula start."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def csv_unescape(text: str) -> str:
+    """The original text of a CSV text cell written by :func:`write_table`."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
+
+
+def md_escape(text: str) -> str:
+    """Text for a Markdown table cell: shown literally, HTML inert."""
+    return text.translate(_MD)
+
+
+def tex_escape(text: str) -> str:
+    """Text for a LaTeX text-mode cell: shown literally."""
+    return text.translate(_TEX)
+
+
+# -- helpers -----------------------------------------------------------------------------------------
+def _csv_text(text: str) -> str:
+    return '"' + csv_escape(text).replace('"', '""') + '"'
+
+
+def _numeric_columns(df: pd.DataFrame) -> list[bool]:
+    return [pd.api.types.is_numeric_dtype(df.iloc[:, i]) and not pd.api.types.is_bool_dtype(df.iloc[:, i])
+            for i in range(df.shape[1])]
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
+
+
+def format_number(value: Any, *, exact: bool = False) -> str:
+    """A table number as text: whole numbers without decimals, others exactly (``exact``, for CSV)
+    or to at most 4 decimals (Markdown, LaTeX, HTML); missing values as an empty string."""
+    if _missing(value):
+        return ""
+    value = float(value) if not isinstance(value, (int, np.integer)) else int(value)
+    if isinstance(value, int) or value.is_integer():
+        return str(int(value))
+    return repr(value) if exact else f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def _integers(values: pd.Series) -> pd.Series:
+    """``Int64`` when every value is a whole number (counts), otherwise ``Float64`` (fractional counting)."""
+    values = pd.Series(values).astype("Float64")
+    whole = values.dropna()
+    return values.astype("Int64") if bool((whole == whole.round()).all()) else values
+
+
+def _ranked(counts: pd.DataFrame, n: int, what: str) -> pd.DataFrame:
+    """The ``n`` rows with the most occurrences, ties by label."""
+    _require(counts, ["label", "occurrences"], what)
+    frame = pd.DataFrame({"label": counts["label"].astype(str).to_numpy(dtype=object),
+                          "occurrences": counts["occurrences"].to_numpy(dtype=np.float64)})
+    return frame.sort_values(["occurrences", "label"], ascending=[False, True], kind="stable").head(n)
+
+
+def _require(df: pd.DataFrame, columns: list[str], what: str) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise OptionError(f"{what} lacks column(s) {', '.join(missing)}")
+
+
+def _positive(**values: int) -> None:
+    for name, value in values.items():
+        if not isinstance(value, (int, np.integer)) or value < 1:
+            raise OptionError(f"{name} must be a positive integer, got {value!r}")
