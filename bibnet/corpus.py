@@ -1,0 +1,409 @@
+"""Loading export files into a :class:`Corpus`: records, de-duplicated, with a load report.
+
+:func:`read` expands paths (files, directories, glob patterns), has each file read by the
+reader that recognises its content (:mod:`bibnet.readers`), puts all records in one
+DataFrame, removes duplicates (:mod:`bibnet.dedup`) and reports every step, so that
+``records_read == records + duplicates + skipped`` always holds.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+import warnings
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from bibnet.dedup import deduplicate
+from bibnet.errors import InputError, OptionError
+from bibnet.readers import ReadResult, Skip, detect, load
+
+if TYPE_CHECKING:  # pragma: no cover
+    from bibnet.network import Network
+
+#: Tags kept by default, in column order (then ``file`` and ``line``).
+DEFAULT_COLUMNS = ("UT", "DI", "TI", "SO", "DT", "DE", "ID", "PY", "TC", "Z9", "DA")
+#: Tags converted to nullable integers.
+INTEGER_COLUMNS = ("PY", "TC", "Z9")
+#: Tags whose share of non-empty values the report gives.
+COVERAGE = ("DE", "ID", "PY", "TC", "AB")
+#: Text column dtype of :attr:`Corpus.records`.
+STRING = pd.StringDtype("pyarrow")
+
+_TAG = re.compile(r"[A-Z][A-Z0-9]")
+_HAS_AB = "#has_AB"
+_WHAT = {"DE": "author keywords", "ID": "Keywords Plus", "PY": "publication years", "TC": "citation counts"}
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """How one file was read.
+
+    ``records`` counts its well-formed records (duplicates included), ``skipped`` its
+    malformed ones, ``duplicates`` those of its records dropped as copies of another.
+    """
+
+    path: str
+    format: str
+    encoding: str
+    newline: str
+    records: int
+    skipped: int = 0
+    duplicates: int = 0
+    warnings: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "format": self.format,
+            "encoding": self.encoding,
+            "newline": self.newline,
+            "records": self.records,
+            "skipped": self.skipped,
+            "duplicates": self.duplicates,
+            "warnings": list(self.warnings),
+        }
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """A record dropped as a copy of another (see :func:`bibnet.dedup.deduplicate`)."""
+
+    file: str
+    line: int
+    UT: str | None
+    key: str
+    kept_file: str
+    kept_line: int
+    reason: str
+    differs: str
+
+    def __str__(self) -> str:
+        differs = f"; differs in {self.differs}" if self.differs else ""
+        return (
+            f"{self.file}: line {self.line} ({self.UT or 'no UT'}) same {self.key} as "
+            f"{self.kept_file}: line {self.kept_line}, kept that one ({self.reason}{differs})"
+        )
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What a load did: per file, and for the corpus as a whole.
+
+    Attributes
+    ----------
+    files
+        One :class:`FileReport` per file read, in reading order.
+    records_read
+        All records met, well-formed or not: ``records + duplicates + skipped``.
+    records
+        Records kept.
+    duplicates
+        Records dropped as copies of another (details in :attr:`duplicates_detail`).
+    skipped
+        Malformed records left out (details in :attr:`skipped_detail`).
+    fields
+        Share (0-1) of kept records with a non-empty ``DE``, ``ID``, ``PY``, ``TC``, ``AB``.
+    years
+        ``(first, last)`` publication year of the kept records, or ``None``.
+    ignored
+        Files met in a directory that are not exports (a README, ...), each as
+        ``"path: why"``.
+    """
+
+    files: tuple[FileReport, ...]
+    records_read: int
+    records: int
+    duplicates: int
+    skipped: int
+    skipped_detail: tuple[Skip, ...] = ()
+    duplicates_detail: tuple[Duplicate, ...] = ()
+    fields: dict[str, float] = field(default_factory=dict)
+    years: tuple[int, int] | None = None
+    ignored: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as the JSON object of ``bibnet info --json``."""
+        return {
+            "files": [f.to_dict() for f in self.files],
+            "records_read": self.records_read,
+            "records": self.records,
+            "duplicates": self.duplicates,
+            "skipped": self.skipped,
+            "skipped_detail": [{"file": s.file, "line": s.line, "reason": s.reason} for s in self.skipped_detail],
+            "duplicates_detail": [vars(d).copy() for d in self.duplicates_detail],
+            "fields": dict(self.fields),
+            "years": list(self.years) if self.years else None,
+            "ignored": list(self.ignored),
+        }
+
+    def __str__(self) -> str:
+        n_files = len(self.files)
+        lines = [
+            f"Read {n_files} file{'s' * (n_files != 1)}, {self.records_read} records: {self.records} kept, "
+            f"{self.duplicates} duplicates removed, {self.skipped} malformed skipped."
+        ]
+        width = max((len(f.path) for f in self.files), default=0)
+        for f in self.files:
+            extra = "".join(
+                f", {n} {what}" for n, what in ((f.skipped, "skipped"), (f.duplicates, "duplicates")) if n
+            )
+            lines.append(
+                f"  {f.path:<{width}}  {f.format:<9}  {f.encoding:<9} {f.newline:<5} {f.records:>6} records{extra}"
+            )
+            lines.extend(f"      warning: {w}" for w in f.warnings)
+        if self.years:
+            lines.append(f"Years: {self.years[0]}-{self.years[1]}")
+        if self.fields:
+            shares = ", ".join(f"{tag} {share:.1%}" for tag, share in self.fields.items())
+            lines.append(f"Records with a non-empty field: {shares}")
+        lines.extend(f"Ignored (not an export): {i}" for i in self.ignored)
+        if self.skipped_detail:
+            lines.append("Skipped (malformed):")
+            lines.extend(f"  {s}" for s in self.skipped_detail)
+        if self.duplicates_detail:
+            lines.append("Duplicates removed:")
+            groups = Counter((d.file, d.key, d.kept_file, d.reason) for d in self.duplicates_detail)
+            for (file, key, kept_file, reason), count in groups.items():
+                lines.append(f"  {count} of {file}: same {key} as in {kept_file}, kept that copy ({reason})")
+            differs = Counter(f for d in self.duplicates_detail for f in d.differs.split(", ") if f)
+            if differs:
+                lines.append("  copies differ in: " + ", ".join(f"{f} ({n})" for f, n in differs.items()))
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True, eq=False)
+class Corpus:
+    """De-duplicated records of one or more export files, and how they were loaded.
+
+    Attributes
+    ----------
+    records
+        One row per kept record, RangeIndex, in input order. Columns: the tags
+        (``UT DI TI SO DT DE ID PY TC Z9 DA`` and any asked for), then ``file`` and ``line``.
+        Text columns are ``string[pyarrow]`` (missing or empty = ``<NA>``); ``PY``, ``TC``,
+        ``Z9`` are ``Int64``; ``line`` (1-based, where the record starts) is ``int64``.
+        Keyword fields ``DE``/``ID`` are the raw ``"; "``-separated strings.
+    report
+        The :class:`LoadReport`.
+    duplicates
+        The dropped copies (see :func:`bibnet.dedup.deduplicate`).
+    """
+
+    records: pd.DataFrame
+    report: LoadReport
+    duplicates: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def network(self, **options: Any) -> Network:
+        """Build the keyword co-occurrence network (see :func:`bibnet.network.build_network`)."""
+        from bibnet.network import build_network
+
+        return build_network(self, **options)
+
+
+def read(*paths: str | os.PathLike, strict: bool = False, columns: Iterable[str] | None = None) -> Corpus:
+    """Read Web of Science exports into a de-duplicated :class:`Corpus`.
+
+    Parameters
+    ----------
+    *paths
+        Files, directories (their files, in sorted name order, not recursing) and glob
+        patterns, in any mix. The format of each file is recognised from its content.
+        In a directory, files that are not exports (a README, ...) are left out and listed
+        in :attr:`LoadReport.ignored`; a file named explicitly must be an export. A file
+        reached twice is read once.
+    strict
+        Raise :class:`~bibnet.errors.InputError` on the first malformed record instead of
+        skipping it with a warning.
+    columns
+        Extra tags to keep besides :data:`DEFAULT_COLUMNS` (e.g. ``["AB", "AU", "C1"]``).
+
+    Raises
+    ------
+    InputError
+        A file is missing, unreadable or not an export, or (``strict``) has a malformed record.
+    OptionError
+        No path, or a column that is not a two-letter tag.
+    """
+    if not paths:
+        raise OptionError("read: give at least one file, directory or glob pattern")
+    tags = _columns(columns)
+    wanted = tags if "AB" in tags else (*tags, "AB")  # AB's coverage is reported even if not kept
+    files: list[FileReport] = []
+    tables: list[pa.Table] = []
+    skips: list[Skip] = []
+    ignored: list[str] = []
+    for path, explicit in _expand(paths):
+        try:
+            text = load(path)
+            reader = detect(text)
+        except InputError as exc:
+            if explicit:
+                raise
+            ignored.append(str(exc))  # a README or the like in a directory
+            continue
+        result = reader.read(text, columns=wanted)
+        if strict and result.skipped:
+            raise InputError(f"{result.skipped[0]} (strict: malformed records are not skipped)")
+        table, notes = _standard(path, result, wanted)
+        tables.append(table)
+        skips.extend(result.skipped)
+        files.append(
+            FileReport(
+                path=path,
+                format=reader.name,
+                encoding=text.encoding,
+                newline=text.newline,
+                records=table.num_rows,
+                skipped=len(result.skipped),
+                warnings=tuple(notes),
+            )
+        )
+    if not files:
+        raise InputError(f"no Web of Science export found ({ignored[0] if ignored else 'no files'})")
+
+    kept, dups = deduplicate(_to_pandas(pa.concat_tables(tables)))
+    has_ab = kept.pop(_HAS_AB).to_numpy(dtype=bool)
+    if "AB" not in tags:
+        kept = kept.drop(columns="AB")
+    report = _report(files, skips, kept, has_ab, dups, ignored)
+    if skips:
+        warnings.warn(f"{len(skips)} malformed record(s) skipped; first: {skips[0]}", UserWarning, stacklevel=2)
+    return Corpus(records=kept, report=report, duplicates=dups)
+
+
+def _columns(columns: Iterable[str] | None) -> tuple[str, ...]:
+    extra = [columns] if isinstance(columns, str) else list(columns or ())
+    for tag in extra:
+        if not isinstance(tag, str) or not _TAG.fullmatch(tag):
+            raise OptionError(f"columns: {tag!r} is not a two-letter Web of Science field tag (e.g. 'AB')")
+    return tuple(dict.fromkeys([*DEFAULT_COLUMNS, *extra]))
+
+
+def _expand(paths: Iterable[str | os.PathLike]) -> list[tuple[str, bool]]:
+    """Files to read, each with whether it was named explicitly (not found in a directory).
+
+    A file reached twice (e.g. a directory and a pattern inside it) is read once.
+    """
+    files: list[tuple[str, bool]] = []
+    for given in paths:
+        path = os.fspath(given)
+        if os.path.isdir(path):
+            files.extend(_directory(path))
+        elif os.path.isfile(path):
+            files.append((path, True))
+        elif glob.has_magic(path):
+            matches = sorted(glob.glob(path))
+            if not matches:
+                raise InputError(f"{path}: no file matches this pattern")
+            for match in matches:
+                files.extend(_directory(match) if os.path.isdir(match) else [(match, True)])
+        else:
+            raise InputError(f"{path}: no such file or directory")
+    once: dict[str, tuple[str, bool]] = {}
+    for path, explicit in files:
+        once.setdefault(os.path.realpath(path), (path, explicit))
+    return list(once.values())
+
+
+def _directory(path: str) -> list[tuple[str, bool]]:
+    names = sorted(n for n in os.listdir(path) if not n.startswith(".") and os.path.isfile(os.path.join(path, n)))
+    return [(os.path.join(path, n), False) for n in names]
+
+
+def _standard(path: str, result: ReadResult, tags: tuple[str, ...]) -> tuple[pa.Table, list[str]]:
+    """The file's records with every column of ``tags`` (all-null where the file lacks a
+    tag), integers converted, plus ``file`` and ``line``; and the file's warnings."""
+    table, n = result.table, len(result.lines)
+    notes = list(result.warnings)
+    columns: dict[str, pa.Array] = {}
+    for tag in tags:
+        col = table[tag] if tag in table.column_names else pa.nulls(n, pa.string())
+        if tag in INTEGER_COLUMNS:
+            col, note = _integers(col, tag, result.lines)
+            if note:
+                notes.append(note)
+        columns[tag] = col
+    columns[_HAS_AB] = pc.is_valid(columns["AB"])
+    for tag, what in _WHAT.items():
+        if tag not in result.tags:
+            notes.append(f"no {tag} column ({what})")
+        elif n and columns[tag].null_count == n:
+            notes.append(f"{tag} ({what}) is empty in every record")
+    if "UT" not in result.tags:
+        notes.append("no UT column: duplicates are found by DOI and title only")
+    columns["file"] = pa.array([path] * n, type=pa.string())
+    columns["line"] = pa.array(result.lines, type=pa.int64())
+    return pa.table(columns), notes
+
+
+def _integers(col: pa.ChunkedArray | pa.Array, tag: str, lines: np.ndarray) -> tuple[pa.Array, str | None]:
+    """Whole numbers of a text column; other values become null and are reported."""
+    text = pc.utf8_trim_whitespace(col)
+    ok = pc.match_substring_regex(text, r"^[0-9]{1,18}$")
+    values = pc.cast(pc.if_else(ok, text, pa.scalar(None, pa.string())), pa.int64())
+    bad = np.flatnonzero(pc.and_(pc.is_valid(text), pc.invert(ok)).to_numpy(zero_copy_only=False))
+    if bad.size == 0:
+        return values, None
+    first = int(bad[0])
+    value, line = text[first].as_py(), lines[first]
+    return values, f"{tag}: {bad.size} value(s) not a whole number, left empty (first {value!r} at line {line})"
+
+
+def _to_pandas(table: pa.Table) -> pd.DataFrame:
+    mapping = {pa.string(): STRING, pa.large_string(): STRING, pa.int64(): pd.Int64Dtype()}
+    records = table.to_pandas(types_mapper=mapping.get)
+    records["line"] = records["line"].astype(np.int64)
+    return records
+
+
+def _report(
+    files: list[FileReport],
+    skips: list[Skip],
+    kept: pd.DataFrame,
+    has_ab: np.ndarray,
+    dups: pd.DataFrame,
+    ignored: list[str],
+) -> LoadReport:
+    per_file = dups["file"].value_counts() if len(dups) else pd.Series(dtype=int)
+    files = [replace(f, duplicates=int(per_file.get(f.path, 0))) for f in files]
+    n = len(kept)
+    filled = {tag: kept[tag].notna().to_numpy(dtype=bool) for tag in COVERAGE if tag != "AB"} | {"AB": has_ab}
+    shares = {tag: float(filled[tag].mean()) if n else 0.0 for tag in COVERAGE}
+    years = kept["PY"].dropna()
+    detail = tuple(
+        Duplicate(
+            file=row.file,
+            line=int(row.line),
+            UT=None if pd.isna(row.UT) else row.UT,
+            key=row.key,
+            kept_file=row.kept_file,
+            kept_line=int(row.kept_line),
+            reason=row.reason,
+            differs=row.differs,
+        )
+        for row in dups.itertuples(index=False)
+    )
+    return LoadReport(
+        files=tuple(files),
+        records_read=sum(f.records + f.skipped for f in files),
+        records=n,
+        duplicates=len(dups),
+        skipped=len(skips),
+        skipped_detail=tuple(skips),
+        duplicates_detail=detail,
+        fields={tag: round(share, 4) for tag, share in shares.items()},
+        years=(int(years.min()), int(years.max())) if len(years) else None,
+        ignored=tuple(ignored),
+    )

@@ -1,0 +1,90 @@
+"""Input formats: the one registry of readers, format detection from content, dispatch.
+
+A reader is an object with
+
+- ``name``: short format name shown in load reports (``"wos-tab"``);
+- ``expected``: what a file of this format looks like, for error messages;
+- ``sniff(head: str) -> bool``: whether the start of a file (BOM removed, decoded) is
+  in this format;
+- ``read(text: Text, *, columns) -> ReadResult``: the records, one string column per
+  requested tag the file has.
+
+To add a format (e.g. Scopus CSV), write one module with such a class and add one line to
+:data:`READERS`. The first reader whose ``sniff`` says yes reads the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from bibnet.errors import InputError
+from bibnet.readers.text import ReadResult, Skip, Text, decode, load
+from bibnet.readers.wos_plain import WosPlain
+from bibnet.readers.wos_tab import WosTab
+
+
+class Reader(Protocol):
+    """What a format reader provides (see the module docstring)."""
+
+    name: str
+    expected: str
+
+    def sniff(self, head: str) -> bool: ...
+
+    def read(self, text: Text, *, columns: Sequence[str]) -> ReadResult: ...
+
+
+#: Every input format bibnet reads, in the order they are tried.
+READERS: tuple[Reader, ...] = (
+    WosTab(),
+    WosPlain(),
+)
+
+
+def detect(text: Text) -> Reader:
+    """The reader for ``text``, recognised from its content.
+
+    Raises
+    ------
+    InputError
+        If no reader recognises the file; the message says what was found and what
+        was expected.
+    """
+    head = text.head()
+    for reader in READERS:
+        if reader.sniff(head):
+            return reader
+    expected = " or ".join(r.expected for r in READERS)
+    raise InputError(f"{text.path}: {_what_it_looks_like(head)}; expected {expected}")
+
+
+def read_file(path: str, *, columns: Sequence[str]) -> tuple[Reader, Text, ReadResult]:
+    """Load, recognise and read one file.
+
+    Returns
+    -------
+    reader, text, result
+        The reader used, the decoded text (its ``encoding`` and ``newline`` are reported)
+        and the records.
+    """
+    text = load(path)
+    reader = detect(text)
+    return reader, text, reader.read(text, columns=columns)
+
+
+def _what_it_looks_like(head: str) -> str:
+    """A short description of an unrecognised file, for the error message."""
+    first = head.split("\n", 1)[0].rstrip("\r")
+    if head[:1000].count("\ufffd") > 20:
+        return "not text in UTF-8 or UTF-16 (binary, or another encoding)"
+    if first.startswith(('"PT"', '"FN ')):
+        return "every field is in double quotes (re-saved by Excel?), not an export as Web of Science writes it"
+    if "," in first and ("EID" in first or first.lstrip('"').startswith(("Authors", "Author full names"))):
+        return "looks like a Scopus CSV export (not supported yet)"
+    if first.startswith("@"):
+        return "looks like BibTeX (not supported)"
+    return f"not a Web of Science export (first line {first[:40]!r})"
+
+
+__all__ = ["READERS", "Reader", "ReadResult", "Skip", "Text", "decode", "detect", "load", "read_file"]

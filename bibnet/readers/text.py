@@ -1,0 +1,226 @@
+"""What every reader gets and gives back: decoded text in, a table of records out.
+
+:func:`decode` turns the bytes of a file into UTF-8 bytes with known line ends, whatever the
+export's encoding (UTF-8 with or without BOM, UTF-16 LE/BE with BOM) and line ends (CRLF,
+LF, or the lone CR of old "Mac" exports). Readers then work on UTF-8 bytes only, which is
+what pyarrow parses fastest, and return a :class:`ReadResult`.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+from bibnet.errors import InputError
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16le"),
+    (codecs.BOM_UTF16_BE, "utf-16be"),
+)
+
+
+@dataclass(frozen=True)
+class Text:
+    """The content of one input file as UTF-8.
+
+    Attributes
+    ----------
+    path
+        The file, as given by the caller (used in messages).
+    data
+        UTF-8 bytes without BOM. Lines end with ``"\\n"`` or ``"\\r\\n"``; lone CRs have been
+        turned into ``"\\n"`` so that a line is what a text editor shows as a line.
+    encoding
+        ``"utf-8"``, ``"utf-8-sig"`` (with BOM), ``"utf-16le"``, ``"utf-16be"`` or
+        ``"utf-16le (no BOM)"``.
+    newline
+        ``"CRLF"``, ``"LF"``, ``"CR"``, ``"mixed"`` or ``""`` (a single line).
+    """
+
+    path: str
+    data: bytes
+    encoding: str
+    newline: str
+
+    def head(self, size: int = 1 << 16) -> str:
+        """The first ``size`` bytes as text (bad bytes replaced), for format sniffing."""
+        return self.data[:size].decode("utf-8", errors="replace")
+
+    def lf(self) -> bytes:
+        """:attr:`data` with ``"\\n"`` line ends only."""
+        return self.data.replace(b"\r\n", b"\n") if b"\r" in self.data else self.data
+
+    def utf8_error(self) -> InputError:
+        """The error to raise when :attr:`data` turns out not to be valid UTF-8."""
+        try:
+            self.data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = self.data.count(b"\n", 0, exc.start) + 1
+            return InputError(
+                f"{self.path}: line {line}: not valid UTF-8 text (expected a Web of Science "
+                "export in UTF-8 or UTF-16 with byte-order mark)"
+            )
+        return InputError(f"{self.path}: not valid UTF-8 text")
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A record left out because it is malformed."""
+
+    file: str
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: line {self.line}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """The records of one file, as a reader returns them.
+
+    Attributes
+    ----------
+    table
+        One ``string`` column per requested tag that the file has (empty cells are null),
+        one row per well-formed record, in file order.
+    lines
+        1-based line where each row of :attr:`table` starts (int64).
+    tags
+        Every field tag the file has, in file order (repeats removed).
+    skipped
+        Malformed records left out, with line and reason.
+    warnings
+        Anything else the user should know about this file (one line each).
+    """
+
+    table: pa.Table
+    lines: np.ndarray
+    tags: tuple[str, ...]
+    skipped: tuple[Skip, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+def load(path: str) -> Text:
+    """Read and decode a file (the BOM is skipped while reading, not copied away).
+
+    Raises
+    ------
+    InputError
+        If the file cannot be read, or :func:`decode` rejects it.
+    """
+    try:
+        with open(path, "rb") as fh:
+            encoding, skip = _bom(fh.read(4))
+            fh.seek(skip)
+            body = fh.read()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read file ({exc.strerror or exc})") from None
+    return _decode_body(body, encoding, path)
+
+
+def decode(raw: bytes, *, path: str) -> Text:
+    """Decode the bytes of a file into :class:`Text`.
+
+    Raises
+    ------
+    InputError
+        If the file is empty, binary, or truncated/invalid UTF-16.
+    """
+    encoding, skip = _bom(raw[:4])
+    return _decode_body(raw[skip:] if skip else raw, encoding, path)
+
+
+def _bom(head: bytes) -> tuple[str | None, int]:
+    """The encoding a byte-order mark names, and the BOM's length."""
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            return name, len(bom)
+    return None, 0
+
+
+def _decode_body(raw: bytes, encoding: str | None, path: str) -> Text:
+    if encoding is None:
+        encoding = "utf-8"
+        if _looks_like_bomless_utf16(raw[:4096]):
+            encoding = "utf-16le (no BOM)"
+        elif b"\x00" in raw[:4096]:
+            raise InputError(f"{path}: binary file, not a Web of Science export (expected text)")
+        else:  # no BOM: make sure it is UTF-8 (not Latin-1, say) before trusting any of it
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise Text(path, raw, encoding, "").utf8_error() from None
+    if encoding.startswith("utf-16"):
+        data = _utf16_to_utf8(raw, big_endian=encoding == "utf-16be", path=path)
+    else:
+        data = raw
+    if len(data) < 1 << 16 and not data.strip():
+        raise InputError(f"{path}: file is empty (expected a Web of Science export)")
+    data, newline = _line_ends(data)
+    return Text(path=path, data=data, encoding=encoding, newline=newline)
+
+
+def _looks_like_bomless_utf16(head: bytes) -> bool:
+    # ASCII text in UTF-16LE: every odd byte is 0, no even byte is.
+    head = head[: len(head) // 2 * 2]
+    return len(head) >= 8 and not any(head[1::2]) and all(head[0::2])
+
+
+def _line_ends(data: bytes) -> tuple[bytes, str]:
+    """Name the line ends of ``data`` and turn lone CRs into LFs."""
+    raw = np.frombuffer(data, dtype=np.uint8)
+    cr = np.flatnonzero(raw == 13)  # one numpy pass; bytes.count(b"\r\n") is 3x slower
+    if cr.size == 0:
+        return data, "LF" if b"\n" in data else ""
+    n_crlf = int(np.count_nonzero(raw[np.minimum(cr + 1, raw.size - 1)] == 10))
+    if n_crlf == cr.size:
+        return data, "CRLF" if data.count(b"\n") == n_crlf else "mixed"
+    if n_crlf == 0 and b"\n" not in data:
+        return data.replace(b"\r", b"\n"), "CR"
+    return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n"), "mixed"
+
+
+def _utf16_to_utf8(raw: bytes, *, big_endian: bool, path: str) -> bytes:
+    """Transcode UTF-16 to UTF-8 with numpy.
+
+    WoS text is mostly ASCII: the ASCII code units are narrowed to bytes in one pass, and
+    only the few others are encoded (bit arithmetic on their code points) and inserted.
+    About 3x faster than ``raw.decode("utf-16").encode()``; equal output (tested).
+    """
+    if len(raw) % 2:
+        raise InputError(f"{path}: truncated UTF-16 file (odd number of bytes)")
+    units = np.frombuffer(raw, ">u2" if big_endian else "<u2")
+    wide = np.flatnonzero(units >= 0x80)
+    if wide.size == 0:
+        return units.astype(np.uint8).tobytes()
+    cp = units[wide].astype(np.uint32)
+    high = (cp >= 0xD800) & (cp < 0xDC00)
+    low = (cp >= 0xDC00) & (cp < 0xE000)
+    # A high surrogate must be followed directly by a low one, and a low one preceded by a high.
+    paired = np.zeros(cp.size, dtype=bool)
+    paired[:-1] = high[:-1] & low[1:] & (wide[1:] == wide[:-1] + 1)
+    if np.count_nonzero(paired) != np.count_nonzero(high) or np.count_nonzero(low) != np.count_nonzero(high):
+        bad = int(wide[np.flatnonzero((high & ~paired) | (low & ~np.r_[False, paired[:-1]]))[0]])
+        line = int(np.count_nonzero(units[:bad] == 0x0A)) + 1
+        what = "truncated UTF-16 file" if bad == units.size - 1 else "invalid UTF-16 (unpaired surrogate)"
+        raise InputError(f"{path}: line {line}: {what}")
+    first = np.flatnonzero(paired)
+    cp[first] = 0x10000 + ((cp[first] - 0xD800) << 10) + (cp[first + 1] - 0xDC00)
+    cp, pos = cp[~low], wide[~low]
+    # UTF-8 bytes of each code point, lead byte first, padded to 4 columns.
+    n = np.where(cp < 0x800, 2, np.where(cp < 0x10000, 3, 4))
+    lead = np.array([0, 0, 0xC0, 0xE0, 0xF0], dtype=np.uint32)[n]
+    cols = np.empty((cp.size, 4), dtype=np.uint8)
+    for k in range(4):
+        shift = 6 * np.maximum(n - 1 - k, 0)
+        cols[:, k] = np.where(k == 0, lead | (cp >> shift), 0x80 | ((cp >> shift) & 0x3F)) & 0xFF
+    encoded = cols[np.arange(4) < n[:, None]]
+    ascii_ = np.delete(units, wide).astype(np.uint8)
+    # Where each encoded byte goes in `ascii_`: before the ASCII unit that followed its code point.
+    at = np.repeat(pos - np.searchsorted(wide, pos), n)
+    return np.insert(ascii_, at, encoded).tobytes()
