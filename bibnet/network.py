@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 
 from bibnet.cooccurrence import Counting, cooccurrence, record_weights, top_by_link_strength
 from bibnet.errors import OptionError
@@ -62,6 +63,7 @@ class NetworkParams:
     normalization: Normalization = "association"
     thesaurus: str | None = None
     label_case: LabelCase = "lower"
+    largest_component: bool = False
 
     def __post_init__(self) -> None:
         if self.keywords not in FIELD_NAMES:
@@ -156,6 +158,7 @@ class Network:
             "keywords_meeting_threshold": int(self.keywords_meeting_threshold),
             "keywords_selected": int(len(self)),
             "links": int(self.n_links),
+            "components": int(connected_components(self.cooccurrence, directed=False)[0]) if len(self) else 0,
             "total_link_strength": _number(self.total_link_strength),
             "clusters": self.n_clusters if self.clustering is not None else None,
             "quality": _number(self.clustering.quality) if self.clustering is not None else None,
@@ -165,6 +168,20 @@ class Network:
         }
         out.update(self.extra)
         return out
+
+    def describe(self) -> str:
+        """One line with the numbers a paper reports, e.g. for the command line."""
+        s = self.summary()
+        text = (
+            f"{s['field_name']}: {s['keywords_total']:,} keywords, {s['keywords_meeting_threshold']:,} occur at least "
+            f"{self.params.min_occurrences} times, {s['keywords_selected']:,} mapped; {s['links']:,} links, "
+            f"total link strength {s['total_link_strength']:,}"
+        )
+        if self.clustering is not None:
+            text += f"; {s['clusters']} clusters (quality {s['quality']:.4f})"
+        if s["components"] > 1:
+            text += f"; {s['components']} unconnected parts (--largest-component keeps the largest)"
+        return text
 
     def parameters(self) -> dict[str, Any]:
         """Every option used to make this network, its clusters and its layout."""
@@ -205,14 +222,12 @@ class Network:
             }
         )
 
-    def to_vosviewer(self, *, extra_scores: bool = True) -> VOSviewerMap:
-        """The network as a :class:`bibnet.readwrite.VOSviewerMap` (map + network tables).
+    def vosviewer_items(self, *, extra_scores: bool = True) -> pd.DataFrame:
+        """Items with VOSviewer's column names (``weight<Occurrences>``, ``score<...>``, ...).
 
-        ``extra_scores`` adds the author keyword share of ``keywords="all"`` networks as a
-        score; the map file keeps VOSviewer's own columns only.
+        ``extra_scores`` adds the author keyword share of ``keywords="all"`` networks as
+        ``score<Author keyword share>``; the map file keeps VOSviewer's own columns only.
         """
-        from bibnet.readwrite import VOSviewerMap
-
         items = pd.DataFrame({name: self.items[col] for name, col in MAP_COLUMNS.items()})
         items["cluster"] = items["cluster"].astype("Int64")
         for name in items.columns:
@@ -220,7 +235,28 @@ class Network:
                 items[name] = items[name].astype(np.float64)
         if extra_scores and "author_share" in self.items:
             items[AUTHOR_SHARE_COLUMN] = self.items["author_share"].to_numpy(dtype=np.float64)
-        return VOSviewerMap(items=items, links=self.links(), config=self._vosviewer_config())
+        return items
+
+    def to_vosviewer(self, *, extra_scores: bool = True) -> VOSviewerMap:
+        """The network as a :class:`bibnet.readwrite.VOSviewerMap` (map + network tables)."""
+        from bibnet.readwrite import VOSviewerMap
+
+        return VOSviewerMap(items=self.vosviewer_items(extra_scores=extra_scores), links=self.links(), config=self._vosviewer_config())
+
+    def plot(self, overlay: str = "cluster", *, density: bool = False, **options: Any):
+        """Interactive plotly figure of the map (needs :meth:`layout`).
+
+        ``overlay`` colours items by ``"cluster"`` (network view) or by a score: ``"year"``,
+        ``"citations"``, ``"norm_citations"``, ``"author_share"`` (all keywords only).
+        ``density=True`` gives VOSviewer's item density view instead. Other options go to
+        :func:`bibnet.plotting.network_figure` / :func:`bibnet.plotting.density_figure`.
+        """
+        from bibnet.plotting import density_figure, network_figure
+
+        items = self.vosviewer_items()
+        if density:
+            return density_figure(items, **options)
+        return network_figure(items, self.links(), color=overlay, **options)
 
     def _vosviewer_config(self) -> dict[str, Any]:
         params: dict[str, Any] = {}
@@ -339,6 +375,19 @@ def build_network(source: Any, *, params: NetworkParams | None = None, **options
     return from_occurrences(occ, records, params)
 
 
+def largest_component(cooc: sp.csr_matrix) -> np.ndarray:
+    """Indices (ascending) of the largest connected set of keywords; ties: the one found first."""
+    _, component = connected_components(cooc, directed=False)
+    return np.flatnonzero(component == np.argmax(np.bincount(component)))
+
+
+def _subset(sel: np.ndarray, kept: np.ndarray, incidence: sp.csr_matrix, cooc: sp.csr_matrix):
+    """Keep the keywords at positions ``sel`` (ascending) of the current selection."""
+    cooc = cooc[sel][:, sel].tocsr()
+    cooc.sort_indices()
+    return kept[sel], sp.csc_matrix(incidence)[:, sel].tocsr(), cooc
+
+
 def from_occurrences(occ: KeywordOccurrences, records: pd.DataFrame, params: NetworkParams) -> Network:
     """Threshold, count co-occurrences of the kept keywords only, select, and score."""
     occurrences = occ.occurrences
@@ -348,10 +397,9 @@ def from_occurrences(occ: KeywordOccurrences, records: pd.DataFrame, params: Net
     weights = record_weights(occ.keywords_per_record, params.counting)
     cooc = cooccurrence(incidence, weights)
     if params.top is not None and params.top < len(kept):
-        sel = top_by_link_strength(cooc, params.top)
-        kept, incidence = kept[sel], sp.csc_matrix(incidence)[:, sel].tocsr()
-        cooc = cooc[sel][:, sel].tocsr()
-        cooc.sort_indices()
+        kept, incidence, cooc = _subset(top_by_link_strength(cooc, params.top), kept, incidence, cooc)
+    if params.largest_component and len(kept):
+        kept, incidence, cooc = _subset(largest_component(cooc), kept, incidence, cooc)
     scores = keyword_scores(incidence, records)
     items = pd.DataFrame(
         {

@@ -163,15 +163,16 @@ def _clustering_sentence(c: Mapping[str, Any], normalization: str, rows: list[Ma
     weights = "association strengths" if normalization == "association" else "link strengths"
     merge = c.get("merge_small_clusters", True)
     min_size = c.get("min_cluster_size")
+    engine = {"igraph-leiden": "python-igraph", "leidenalg": "leidenalg"}.get(c.get("engine"), c.get("engine") or "leidenalg")
     text = (f"Keywords were clustered with the Leiden algorithm (Traag et al., 2019), as implemented in "
-            f"{c.get('engine', 'leidenalg')}, maximising the constant Potts model (CPM) quality of the {weights} "
+            f"{engine}, maximising the constant Potts model (CPM) quality of the {weights} "
             f"(resolution {_n(c.get('resolution'))}")
     if min_size is not None:
         text += f", minimum cluster size {_n(min_size)}" + (
             ", smaller clusters merged into larger ones" if merge else ", items of smaller clusters left unclustered")
     text += (f"; {_starts(c.get('random_starts'))} with {_n(c.get('iterations'))} iterations each, "
              f"randomness {_n(c.get('randomness'))}, random seed {_n(c.get('seed'))})")
-    results = [f"{_n(s.get('clusters'))} clusters with quality {_n(s.get('quality'))} ({_field_name(s)})"
+    results = [f"{_n(s.get('clusters'))} cluster{'' if s.get('clusters') == 1 else 's'} with quality {_n(s.get('quality'))} ({_field_name(s)})"
                for s in rows if s.get("clusters") is not None]
     return text + (", giving " + _join(results) if results else "") + "."
 
@@ -180,7 +181,7 @@ def _layout_sentence(layout: Mapping[str, Any], rows: list[Mapping[str, Any]]) -
     text = (f"The maps were laid out with the VOS mapping technique (van Eck & Waltman, 2010; Waltman et al., 2010) "
             f"with attraction {_n(layout.get('attraction'))} and repulsion {_n(layout.get('repulsion'))}"
             f" ({_starts(layout.get('random_starts'))}, random seed {_n(layout.get('seed'))}")
-    if layout.get("method") == "approximate" or any(s.get("layout_method") == "approximate" for s in rows):
+    if layout.get("method") == "approximate" or any(str(s.get("layout_method")).startswith("barnes-hut") for s in rows):
         text += ", approximate optimisation for large maps"
     quality = [f"{_n(s.get('layout_quality'))} ({_field_name(s)})" for s in rows if s.get("layout_quality") is not None]
     return text + ")" + (", with layout quality (VOS objective) " + _join(quality) if quality else "") + "."

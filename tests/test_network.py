@@ -175,3 +175,12 @@ def test_keyword_ids_do_not_depend_on_hash_seed():
         for seed in ("1", "2", "3")
     }
     assert outs == {"alpha|beta|gamma|mu|omega|zeta\n"}
+
+
+def test_largest_component_only():
+    recs = records([("a; b", None, 2020, 1), ("b; c", None, 2020, 1), ("d; e", None, 2020, 1), ("f", None, 2020, 1)])
+    everything = build_network(recs, min_occurrences=1)
+    assert len(everything) == 6 and everything.summary()["components"] == 3
+    largest = build_network(recs, min_occurrences=1, largest_component=True)
+    assert list(largest.items["label"]) == ["a", "b", "c"] and largest.summary()["components"] == 1
+    assert largest.keywords_meeting_threshold == 6

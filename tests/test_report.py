@@ -66,7 +66,7 @@ def test_methods_text_fills_in_every_number():
     assert ("Leiden algorithm (Traag et al., 2019), as implemented in leidenalg, maximising the constant Potts model "
             "(CPM) quality of the association strengths (resolution 1, minimum cluster size 100") in text
     assert "best of 10 random starts with 10 iterations each, randomness 0.01, random seed 0" in text
-    assert "giving 2 clusters with quality 0.3123 (all keywords), 1 clusters with quality 0.2 (author keywords)" in text
+    assert "giving 2 clusters with quality 0.3123 (all keywords), 1 cluster with quality 0.2 (author keywords)" in text
     assert "VOS mapping technique" in text and "attraction 2 and repulsion 0 (a single random start, random seed 0" in text
     assert "12,000 links and a total link strength of 45,000 (all keywords)" in text
     assert "8,000.5 (Keywords Plus)" in text

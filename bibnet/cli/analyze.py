@@ -1,0 +1,49 @@
+"""``bibnet analyze``: the whole published workflow, WoS exports -> files, tables, figures, report."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from bibnet.cli.options import (
+    cluster_options, cluster_params, default_inputs, input_options, layout_options, layout_params,
+    network_params, print_load_report, selection_options,
+)
+
+
+@click.command("analyze")
+@input_options
+@click.option("--out", "out", type=click.Path(file_okay=False), default="results", show_default=True, help="Output folder.")
+@selection_options
+@cluster_options
+@layout_options
+@click.option("--no-figures", is_flag=True, help="Skip the figures (VOSviewer files, tables and report only).")
+@click.option("--no-static", is_flag=True, help="Interactive figures only: no PNG/SVG.")
+def command(paths: tuple[str, ...], strict: bool, out: str, no_figures: bool, no_static: bool, **opts) -> None:
+    """Analyse the WoS exports in PATH... (default: wos_exports/) for all keywords, author
+    keywords and Keywords Plus, and write VOSviewer files, tables, figures and a report to OUT.
+
+    --keywords is ignored here: all three fields are analysed.
+    """
+    from bibnet.analysis import AnalysisParams, analyze, published_summary
+    from bibnet.corpus import read
+
+    corpus = read(*default_inputs(paths), strict=strict)
+    print_load_report(corpus.report)
+    result = analyze(
+        corpus, Path(out), network=network_params(opts), clustering=cluster_params(opts), layout=layout_params(opts),
+        params=AnalysisParams(figures=not no_figures, static=not no_static), progress=_progress(),
+    )
+    for line in published_summary(result):
+        click.echo(line)
+    click.echo(f"wrote {len(result.files)} files to {out}/: " + ", ".join(
+        sorted({str(p.relative_to(out).parts[0]) for p in result.files})))
+
+
+def _progress():
+    """Step messages on stderr when it is a terminal; silent otherwise (logs, CI)."""
+    if not sys.stderr.isatty():
+        return None
+    return lambda text: click.echo(f"\r\033[K... {text}", err=True, nl=False)

@@ -1,0 +1,37 @@
+"""``bibnet map``: WoS exports -> VOSviewer map, network, JSON and summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from bibnet.cli.options import (
+    cluster_options, cluster_params, default_inputs, input_options, layout_options, layout_params,
+    network_params, print_load_report, selection_options,
+)
+
+
+@click.command("map")
+@input_options
+@click.option("--out", "out", type=click.Path(file_okay=False), required=True, help="Output folder.")
+@selection_options
+@cluster_options
+@layout_options
+def command(paths: tuple[str, ...], strict: bool, out: str, **opts) -> None:
+    """Write a VOSviewer keyword co-occurrence map of the WoS exports in PATH...
+
+    PATH may be files, folders and glob patterns; with none, the sample in wos_exports/ is used.
+    Writes OUT/map.txt, OUT/network.txt, OUT/map.json and OUT/summary.json.
+    """
+    from bibnet.corpus import read
+
+    corpus = read(*default_inputs(paths), strict=strict)
+    print_load_report(corpus.report)
+    net = corpus.network(params=network_params(opts)).cluster(params=cluster_params(opts))
+    lp = layout_params(opts)
+    if lp is not None:
+        net = net.layout(params=lp)
+    written = net.write(Path(out))
+    click.echo(net.describe())
+    click.echo("wrote " + ", ".join(str(p) for p in written.values()))

@@ -1,0 +1,138 @@
+"""The command line: bibnet map, remap and resolution, on the shipped sample and real VOSviewer files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from bibnet.cli import main
+from bibnet.readwrite import read_json, read_vosviewer
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "wos_exports"
+VOS = Path(__file__).parent / "data" / "vosviewer"
+MAP_HEADER = (
+    "id\tlabel\tx\ty\tcluster\tweight<Links>\tweight<Total link strength>\tweight<Occurrences>\t"
+    "score<Avg. pub. year>\tscore<Avg. citations>\tscore<Avg. norm. citations>"
+)
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def mapped(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("map")
+    code, stdout, stderr = run("map", str(SAMPLE), "--out", str(out), "--min-occurrences", "4")
+    assert code == 0, stderr
+    assert "read 683 records from 2 files: 683 kept, 0 duplicates removed, 0 skipped" in stderr
+    assert "All keywords: 3,591 keywords, 211 occur at least 4 times, 211 mapped" in stdout
+    return out
+
+
+def test_map_writes_vosviewer_files(mapped):
+    lines = (mapped / "map.txt").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == MAP_HEADER
+    assert len(lines) == 1 + 211
+    ids = [int(line.split("\t")[0]) for line in lines[1:]]
+    labels = [line.split("\t")[1] for line in lines[1:]]
+    assert ids == list(range(1, 212)) and labels == sorted(labels)
+    links = np.loadtxt(mapped / "network.txt", delimiter="\t", ndmin=2)
+    assert (links[:, 0] < links[:, 1]).all() and len({(a, b) for a, b, _ in links}) == len(links) == 2622
+    summary = json.loads((mapped / "summary.json").read_text())
+    assert (summary["records"], summary["keywords_total"], summary["keywords_selected"], summary["links"]) == (683, 3591, 211, 2622)
+    assert summary["clusters"] >= 2 and 0 < summary["quality"] < 1 and summary["layout_quality"] > 0
+    assert summary["parameters"]["min_occurrences"] == 4 and summary["parameters"]["clustering"]["random_starts"] == 10
+
+
+def test_map_files_round_trip(mapped):
+    vmap = read_vosviewer(mapped / "map.txt", mapped / "network.txt")
+    vjson = read_json(mapped / "map.json")
+    assert len(vmap.items) == len(vjson.items) == 211 and len(vmap.links) == len(vjson.links) == 2622
+    assert list(vmap.items["label"]) == list(vjson.items["label"])
+    assert (vmap.items["cluster"] == vjson.items["cluster"]).all()
+    # Links / Total link strength in the map equal the network's degrees and strengths.
+    degree = np.bincount(np.r_[vmap.links.source, vmap.links.target], minlength=212)[1:]
+    assert (vmap.items["weight<Links>"].to_numpy() == degree).all()
+    # JSON carries the author-vs-Keywords-Plus share for all keywords; the map file does not.
+    assert "score<Author keyword share>" in vjson.items and "score<Author keyword share>" not in vmap.items
+
+
+def test_map_output_is_byte_identical_across_processes(mapped, tmp_path):
+    env = dict(os.environ, PYTHONHASHSEED="123")
+    subprocess.run(
+        [sys.executable, "-m", "bibnet", "map", str(SAMPLE), "--out", str(tmp_path), "--min-occurrences", "4"],
+        check=True, capture_output=True, env=env,
+    )
+    for name in ("map.txt", "network.txt", "map.json", "summary.json"):
+        assert (tmp_path / name).read_bytes() == (mapped / name).read_bytes(), name
+
+
+def test_map_no_layout_and_options(tmp_path):
+    code, stdout, _ = run(
+        "map", str(SAMPLE), "--out", str(tmp_path), "--keywords", "author", "--min-occurrences", "3",
+        "--top", "20", "--counting", "fractional", "--no-layout", "--min-cluster-size", "5",
+    )
+    assert code == 0
+    vmap = read_vosviewer(tmp_path / "map.txt", tmp_path / "network.txt")
+    assert len(vmap.items) == 20 and vmap.items["x"].isna().all()
+    sizes = vmap.items["cluster"].value_counts()
+    assert list(sizes.index) == sorted(sizes.index, key=lambda c: (-sizes[c], c))
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["layout_quality"] is None and summary["parameters"]["counting"] == "fractional"
+
+
+def test_missing_input_is_one_line_error(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "bibnet", "map", str(tmp_path / "nope.txt"), "--out", str(tmp_path / "o")],
+        capture_output=True, text=True,
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert "nope.txt" in proc.stderr
+
+
+def test_bad_thesaurus_is_one_line_error(tmp_path):
+    bad = tmp_path / "thesaurus.txt"
+    bad.write_text("not a thesaurus\n", encoding="utf-8")
+    code, _, stderr = run("map", str(SAMPLE), "--out", str(tmp_path / "o"), "--thesaurus", str(bad))
+    assert code == 2
+    assert stderr.strip().splitlines()[-1].startswith("bibnet: error: ") and "thesaurus.txt line 1" in stderr
+
+
+def test_remap_existing_vosviewer_network(tmp_path):
+    code, stdout, _ = run(
+        "remap", str(VOS / "vosviewer-online-docs_example_network.txt"), "--map",
+        str(VOS / "vosviewer-online-docs_example_map.txt"), "--out", str(tmp_path),
+    )
+    assert code == 0
+    before = read_vosviewer(VOS / "vosviewer-online-docs_example_map.txt", VOS / "vosviewer-online-docs_example_network.txt")
+    after = read_vosviewer(tmp_path / "map.txt", tmp_path / "network.txt")
+    assert list(after.items["label"]) == list(before.items["label"])
+    for col in ("weight<Documents>", "score<Avg. pub. year>"):
+        np.testing.assert_array_equal(after.items[col], before.items[col])
+    assert after.items["x"].notna().all() and after.items["cluster"].notna().all()
+    assert after.links.equals(before.links)
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["items"] == 10 and summary["links"] == 24
+
+
+def test_resolution_profile_command():
+    code, stdout, _ = run("resolution", str(SAMPLE), "--min-occurrences", "4", "--random-starts", "2",
+                          "--resolutions", "0.5,1,2", "--csv")
+    assert code == 0
+    rows = stdout.strip().splitlines()
+    assert rows[0] == "resolution,clusters,sizes,quality" and len(rows) == 4
+    clusters = [int(r.split(",")[1]) for r in rows[1:]]
+    assert clusters == sorted(clusters) and clusters[0] < clusters[-1]
