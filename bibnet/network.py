@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -64,6 +64,7 @@ class NetworkParams:
     thesaurus: str | None = None
     label_case: LabelCase = "lower"
     largest_component: bool = False
+    clean: Literal["none", "auto"] = "none"
 
     def __post_init__(self) -> None:
         if self.keywords not in FIELD_NAMES:
@@ -78,6 +79,8 @@ class NetworkParams:
             raise OptionError(f"unknown normalization {self.normalization!r}; expected one of {', '.join(NORMALIZATIONS)}")
         if self.label_case not in ("lower", "original"):
             raise OptionError(f"unknown label case {self.label_case!r}; expected lower or original")
+        if self.clean not in ("none", "auto"):
+            raise OptionError(f"unknown cleaning {self.clean!r}; expected none or auto")
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,11 @@ class Network:
         The :class:`NetworkParams` used.
     clustering, positions
         Results of :meth:`cluster` and :meth:`layout`, with their parameters and quality.
+    suggestions
+        With ``clean="auto"``: the suggested thesaurus that was applied
+        (:func:`bibnet.suggest.suggest_thesaurus`).
+    extra
+        More summary numbers (e.g. the effect of ``clean="auto"``).
     """
 
     items: pd.DataFrame
@@ -114,6 +122,7 @@ class Network:
     keywords_meeting_threshold: int
     clustering: Clustering | None = None
     positions: Layout | None = None
+    suggestions: pd.DataFrame | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __len__(self) -> int:
@@ -179,6 +188,10 @@ class Network:
         )
         if self.clustering is not None:
             text += f"; {s['clusters']} clusters (quality {s['quality']:.4f})"
+        if "cleaning" in s:
+            c = s["cleaning"]
+            text += (f"; --clean auto merged {c['keywords_merged']:,} variants ({c['keywords_total_before']:,} keywords and "
+                     f"{c['keywords_meeting_threshold_before']:,} above the threshold before)")
         if s["components"] > 1:
             text += f"; {s['components']} unconnected parts (--largest-component keeps the largest)"
         return text
@@ -333,6 +346,12 @@ class Network:
         write_network(vmap.links, paths["network.txt"])
         write_json(vmap, paths["map.json"])
         paths["summary.json"].write_text(json.dumps(self.summary(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        if self.suggestions is not None:
+            from bibnet.suggest import write_thesaurus
+
+            paths["thesaurus_auto.txt"] = directory / "thesaurus_auto.txt"
+            paths["thesaurus_auto.csv"] = directory / "thesaurus_auto.csv"
+            write_thesaurus(self.suggestions, paths["thesaurus_auto.txt"], explain_path=paths["thesaurus_auto.csv"])
         return paths
 
 
@@ -366,13 +385,31 @@ def build_network(source: Any, *, params: NetworkParams | None = None, **options
     """
     params = params or NetworkParams(**options)
     records = source.records if hasattr(source, "records") else source
-    thesaurus = None
+    thesaurus: dict[str, str] = {}
     if params.thesaurus:
         from bibnet.thesaurus import read_thesaurus
 
         thesaurus = read_thesaurus(params.thesaurus)
-    occ = extract(records, params.keywords, thesaurus=thesaurus, label_case=params.label_case)
-    return from_occurrences(occ, records, params)
+    if params.clean == "none":
+        occ = extract(records, params.keywords, thesaurus=thesaurus, label_case=params.label_case)
+        return from_occurrences(occ, records, params)
+
+    from bibnet.suggest import suggest_for
+
+    before = extract(records, params.keywords, thesaurus=thesaurus, label_case=params.label_case)
+    suggestions = suggest_for(before)
+    auto = dict(zip(suggestions["label"], suggestions["replace_by"]))
+    # One pass over the raw keys: the user's thesaurus first, then the suggestions on its result.
+    combined = {**auto, **{k: auto.get(v, v) for k, v in thesaurus.items()}}
+    occ = extract(records, params.keywords, thesaurus=combined, label_case=params.label_case)
+    net = from_occurrences(occ, records, params)
+    cleaning = {
+        "rule": "auto",
+        "keywords_merged": int(len(suggestions)),
+        "keywords_total_before": int(len(before.keys)),
+        "keywords_meeting_threshold_before": int((before.occurrences >= params.min_occurrences).sum()),
+    }
+    return dataclasses.replace(net, suggestions=suggestions, extra={"cleaning": cleaning})
 
 
 def largest_component(cooc: sp.csr_matrix) -> np.ndarray:

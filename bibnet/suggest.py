@@ -26,6 +26,8 @@ Every label maps straight to its canonical form (VOSviewer applies a thesaurus i
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import re
 import unicodedata
 from collections.abc import Callable
@@ -35,6 +37,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:  # pragma: no cover
+    from bibnet.keywords import KeywordOccurrences
 import pyarrow as pa
 import pyarrow.compute as pc
 import scipy.sparse as sp
@@ -673,3 +678,15 @@ def explain(df: pd.DataFrame) -> pd.DataFrame:
     ]).sort_values(["group", "n", "variant"], ascending=[True, False, True], kind="stable")
     text = (members["variant"] + " (" + members["n"].astype(str) + ")").groupby(members["group"]).agg("; ".join)
     return df.assign(variants=df["replace_by"].map(text))
+
+
+def suggest_for(occurrences: KeywordOccurrences, *, rules: SuggestRules = SuggestRules(), min_occurrences: int = 1) -> pd.DataFrame:
+    """:func:`suggest_thesaurus` for the keywords of a :class:`bibnet.keywords.KeywordOccurrences`.
+
+    Uses the cleaned keys (not display labels) and the record-keyword pairs of its matrix, so
+    bare acronyms can be matched to long forms used in the same records.
+    """
+    counts = pd.DataFrame({"keyword": occurrences.keys, "occurrences": occurrences.occurrences})
+    coo = occurrences.matrix.tocoo()
+    pairs = pd.DataFrame({"doc": coo.row, "keyword": occurrences.keys[coo.col]})
+    return suggest_thesaurus(counts, pairs=pairs, rules=rules, min_occurrences=min_occurrences)

@@ -136,3 +136,21 @@ def test_resolution_profile_command():
     assert rows[0] == "resolution,clusters,sizes,quality" and len(rows) == 4
     clusters = [int(r.split(",")[1]) for r in rows[1:]]
     assert clusters == sorted(clusters) and clusters[0] < clusters[-1]
+
+
+def test_clean_auto_equals_the_suggested_thesaurus(tmp_path):
+    code, stdout, _ = run("thesaurus", "suggest", str(SAMPLE), "--out", str(tmp_path / "th.txt"))
+    assert code == 0
+    assert stdout.startswith("3,591 keywords: 198 variants of 174 keywords would be merged (3,393 keywords after merging)")
+    lines = (tmp_path / "th.txt").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "label\treplace by" and "ai\tartificial intelligence" in lines and len(lines) == 199
+    assert (tmp_path / "th.csv").read_text(encoding="utf-8-sig").startswith('"label","replace_by","rule"')
+
+    run("map", str(SAMPLE), "--out", str(tmp_path / "auto"), "--min-occurrences", "4", "--clean", "auto", "--no-layout")
+    run("map", str(SAMPLE), "--out", str(tmp_path / "file"), "--min-occurrences", "4", "--thesaurus", str(tmp_path / "th.txt"), "--no-layout")
+    assert (tmp_path / "auto" / "map.txt").read_bytes() == (tmp_path / "file" / "map.txt").read_bytes()
+    assert (tmp_path / "auto" / "thesaurus_auto.txt").read_bytes() == (tmp_path / "th.txt").read_bytes()
+    summary = json.loads((tmp_path / "auto" / "summary.json").read_text())
+    assert summary["cleaning"] == {"rule": "auto", "keywords_merged": 198, "keywords_total_before": 3591,
+                                   "keywords_meeting_threshold_before": 211}
+    assert (summary["keywords_total"], summary["keywords_meeting_threshold"]) == (3393, 220)

@@ -48,6 +48,8 @@ selection_options = _stack(
                  default="association", show_default=True, help="Normalisation used by clustering and layout."),
     click.option("--thesaurus", type=click.Path(dir_okay=False), default=None,
                  help="VOSviewer thesaurus file (label / replace by), applied before counting."),
+    click.option("--clean", type=click.Choice(["none", "auto"]), default="none", show_default=True,
+                 help="auto: merge spelling variants with the suggested thesaurus (written next to the outputs)."),
     click.option("--largest-component", is_flag=True,
                  help="Map only the largest set of connected keywords (VOSviewer asks this when the map is not connected)."),
     click.option("--label-case", type=click.Choice(["lower", "original"]), default="lower", show_default=True,
@@ -98,7 +100,7 @@ def network_params(opts: dict[str, Any]):
     return NetworkParams(
         keywords=opts["keywords"], min_occurrences=opts["min_occurrences"], top=opts["top"],
         counting=opts["counting"], normalization=opts["normalization"], thesaurus=opts["thesaurus"],
-        label_case=opts["label_case"], largest_component=opts["largest_component"],
+        label_case=opts["label_case"], largest_component=opts["largest_component"], clean=opts["clean"],
     )
 
 
