@@ -76,7 +76,8 @@ def analyze(
     params
         Which fields, table sizes and figures.
     progress
-        Called with a short description before each step.
+        Called as ``progress(description, total)`` before each step; ``total`` is the number
+        of steps of the whole run (see :func:`count_steps`).
 
     Returns
     -------
@@ -85,7 +86,8 @@ def analyze(
     from bibnet import plotting, tables
     from bibnet.report import methods_text, write_report
 
-    step = progress or (lambda _: None)
+    total = count_steps(params, layout is not None)
+    step = (lambda text: progress(text, total)) if progress else (lambda _: None)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     files: list[Path] = []
@@ -161,6 +163,13 @@ def analyze(
     write_report(report_path, summaries=list(summaries.values()), tables=made, figures=figures, links=links, methods=methods)
     files += [methods_path, params_path, report_path]
     return Analysis(networks=nets, summaries=summaries, files=files)
+
+
+def count_steps(params: AnalysisParams, laid_out: bool) -> int:
+    """Number of progress steps :func:`analyze` reports."""
+    per_field = 3 if laid_out else 2
+    views = (2 + len(OVERLAY_TITLES)) * len(params.fields) + ("all" in params.fields) if params.figures and laid_out else 0
+    return per_field * len(params.fields) + 1 + views + 1
 
 
 def run_parameters(corpus: Any, network: NetworkParams, clustering: ClusterParams, layout: LayoutParams | None, params: AnalysisParams) -> dict[str, Any]:

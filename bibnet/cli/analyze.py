@@ -43,7 +43,22 @@ def command(paths: tuple[str, ...], strict: bool, out: str, no_figures: bool, no
 
 
 def _progress():
-    """Step messages on stderr when it is a terminal; silent otherwise (logs, CI)."""
+    """A progress bar on stderr when it is a terminal; nothing otherwise (logs, CI)."""
     if not sys.stderr.isatty():
         return None
-    return lambda text: click.echo(f"\r\033[K... {text}", err=True, nl=False)
+    state: dict = {}
+
+    def update(text: str, total: int) -> None:
+        bar = state.get("bar")
+        if bar is None:
+            bar = state["bar"] = click.progressbar(length=total, file=sys.stderr, show_eta=False, width=30)
+            bar.__enter__()
+        else:
+            bar.update(1)
+        bar.label = f"{text:<40}"[:40]
+        bar.render_progress()
+        if bar.pos >= total - 1:
+            bar.update(1)
+            bar.__exit__(None, None, None)
+
+    return update
