@@ -48,6 +48,12 @@ MAP_COLUMNS: dict[str, str] = {
     "score<Avg. citations>": "avg_citations",
     "score<Avg. norm. citations>": "avg_norm_citations",
 }
+#: Graph file formats :meth:`Network.write` can add: name -> (suffix, bibnet.readwrite writer).
+GRAPH_FORMATS: dict[str, tuple[tuple[str, str], ...]] = {
+    "gexf": ((".gexf", "write_gexf"),),
+    "graphml": ((".graphml", "write_graphml"),),
+    "pajek": ((".net", "write_pajek"), (".clu", "write_pajek_partition")),
+}
 #: Extra score written to JSON (not to the map file, whose columns are VOSviewer's) for "all".
 AUTHOR_SHARE_COLUMN = "score<Author keyword share>"
 
@@ -334,8 +340,13 @@ class Network:
         return dataclasses.replace(self, items=items, positions=result)
 
     # -- files -------------------------------------------------------------------------------------
-    def write(self, directory: str | Path) -> dict[str, Path]:
-        """Write ``map.txt``, ``network.txt``, ``map.json`` and ``summary.json`` to ``directory``."""
+    def write(self, directory: str | Path, *, formats: tuple[str, ...] = ()) -> dict[str, Path]:
+        """Write ``map.txt``, ``network.txt``, ``map.json`` and ``summary.json`` to ``directory``.
+
+        ``formats`` adds graph files for other tools: ``"gexf"`` (Gephi, ``map.gexf``),
+        ``"graphml"`` (``map.graphml``), ``"pajek"`` (``map.net`` and clusters ``map.clu``).
+        """
+        from bibnet import readwrite
         from bibnet.readwrite import write_json, write_map, write_network
 
         directory = Path(directory)
@@ -346,6 +357,11 @@ class Network:
         write_network(vmap.links, paths["network.txt"])
         write_json(vmap, paths["map.json"])
         paths["summary.json"].write_text(json.dumps(self.summary(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        for fmt in formats:
+            if fmt not in GRAPH_FORMATS:
+                raise OptionError(f"unknown export format {fmt!r}; expected one of {', '.join(GRAPH_FORMATS)}")
+            for suffix, writer in GRAPH_FORMATS[fmt]:
+                paths[f"map{suffix}"] = getattr(readwrite, writer)(vmap, directory / f"map{suffix}")
         if self.suggestions is not None:
             from bibnet.suggest import write_thesaurus
 

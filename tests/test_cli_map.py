@@ -154,3 +154,19 @@ def test_clean_auto_equals_the_suggested_thesaurus(tmp_path):
     assert summary["cleaning"] == {"rule": "auto", "keywords_merged": 198, "keywords_total_before": 3591,
                                    "keywords_meeting_threshold_before": 211}
     assert (summary["keywords_total"], summary["keywords_meeting_threshold"]) == (3393, 220)
+
+
+def test_map_exports_graph_formats(tmp_path):
+    import networkx as nx
+
+    code, _, _ = run("map", str(SAMPLE), "--out", str(tmp_path), "--min-occurrences", "6", "--no-layout",
+                     "--export", "gexf", "--export", "graphml", "--export", "pajek")
+    assert code == 0
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    n, m = summary["keywords_selected"], summary["links"]
+    for name in ("map.gexf", "map.graphml"):
+        graph = nx.read_gexf(tmp_path / name) if name.endswith("gexf") else nx.read_graphml(tmp_path / name)
+        assert (graph.number_of_nodes(), graph.number_of_edges()) == (n, m)
+    net = (tmp_path / "map.net").read_text(encoding="utf-8").splitlines()
+    assert net[0] == f"*Vertices {n}" and len(net) == 1 + n + 1 + m
+    assert len((tmp_path / "map.clu").read_text().split()) == 2 + n

@@ -15,10 +15,12 @@ from bibnet.cli.options import (
 @click.command("map")
 @input_options
 @click.option("--out", "out", type=click.Path(file_okay=False), required=True, help="Output folder.")
+@click.option("--export", "formats", multiple=True, type=click.Choice(["gexf", "graphml", "pajek"]),
+              help="Also write map.gexf (Gephi), map.graphml or map.net + map.clu (Pajek); repeatable.")
 @selection_options
 @cluster_options
 @layout_options
-def command(paths: tuple[str, ...], strict: bool, out: str, **opts) -> None:
+def command(paths: tuple[str, ...], strict: bool, out: str, formats: tuple[str, ...], **opts) -> None:
     """Write a VOSviewer keyword co-occurrence map of the WoS exports in PATH...
 
     PATH may be files, folders and glob patterns; with none, the sample in wos_exports/ is used.
@@ -32,6 +34,6 @@ def command(paths: tuple[str, ...], strict: bool, out: str, **opts) -> None:
     lp = layout_params(opts)
     if lp is not None:
         net = net.layout(params=lp)
-    written = net.write(Path(out))
+    written = net.write(Path(out), formats=formats)
     click.echo(net.describe())
     click.echo("wrote " + ", ".join(str(p) for p in written.values()))
