@@ -30,6 +30,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from bibnet.errors import OptionError
+from bibnet.normalize import checked_weights
 from bibnet.seeding import start_seeds
 
 #: VOSviewer numbers at most 1000 clusters (reference gotcha 7); items beyond get none.
@@ -141,7 +142,7 @@ def cluster(weights: sp.spmatrix, params: ClusterParams = ClusterParams(), *, jo
     -------
     Clustering
     """
-    w = _canonical(weights)
+    w = checked_weights(weights)
     n = w.shape[0]
     if n == 0:
         return Clustering(np.zeros(0, np.int64), 0.0, params, "igraph-leiden")
@@ -217,7 +218,7 @@ def resolution_profile(
     grid = np.array(sorted(DEFAULT_RESOLUTIONS if resolutions is None else resolutions), dtype=np.float64)
     if len(grid) == 0:
         raise OptionError("resolution profile needs at least one resolution")
-    w = _canonical(weights)
+    w = checked_weights(weights)
     if change_points:
         rows = _envelope(w, grid, params, jobs=jobs)
     else:
@@ -236,22 +237,6 @@ def resolution_profile(
 
 
 # -- internals ------------------------------------------------------------------------------------
-def _canonical(weights: sp.spmatrix) -> sp.csr_matrix:
-    """Checked float64 CSR copy with sorted indices and no diagonal: a fixed input for Leiden."""
-    w = sp.csr_matrix(weights, dtype=np.float64, copy=True)
-    if w.shape[0] != w.shape[1]:
-        raise OptionError(f"weights must be a square matrix, got shape {w.shape}")
-    w.setdiag(0)
-    w.eliminate_zeros()
-    w.sum_duplicates()
-    w.sort_indices()
-    if not np.all(np.isfinite(w.data)) or (w.data < 0).any():
-        raise OptionError("link weights must be finite and non-negative")
-    if w.nnz and abs(w - w.T).max() > 1e-9 * np.abs(w.data).max():
-        raise OptionError("weights must be a symmetric matrix")
-    return w
-
-
 def _leiden_starts(w: sp.csr_matrix, params: ClusterParams, *, jobs: int | None) -> list[np.ndarray]:
     """Membership of every random start, in start order (in worker processes if it pays)."""
     seeds = start_seeds(params.seed, params.random_starts)

@@ -21,6 +21,7 @@ from scipy.sparse.csgraph import connected_components
 
 from bibnet import _layout_kernels as kernels
 from bibnet.errors import OptionError
+from bibnet.normalize import checked_weights
 from bibnet.seeding import rng, start_seeds
 
 #: Weak attraction between all pairs when the network has more than one component.
@@ -135,7 +136,7 @@ def layout(weights: sp.spmatrix, params: LayoutParams = LayoutParams()) -> Layou
     -------
     Layout
     """
-    w = _checked(weights)
+    w = checked_weights(weights)
     n = w.shape[0]
     exact = params.method == "exact" or (params.method == "auto" and n <= AUTO_EXACT_MAX)
     method = "exact" if exact else f"barnes-hut(theta={THETA})"
@@ -203,19 +204,3 @@ def objective(weights: sp.spmatrix, coords: np.ndarray, *, attraction: int, repu
         d = d[upper]
         pairs += float((epsilon * f(d, attraction)).sum() - f(d, repulsion).sum())
     return links + pairs
-
-
-def _checked(weights: sp.spmatrix) -> sp.csr_matrix:
-    """Float64 CSR copy without diagonal, sorted indices; symmetric, finite, non-negative."""
-    w = sp.csr_matrix(weights, dtype=np.float64, copy=True)
-    if w.shape[0] != w.shape[1]:
-        raise OptionError(f"weights must be a square matrix, got shape {w.shape}")
-    w.setdiag(0)
-    w.eliminate_zeros()
-    w.sum_duplicates()
-    w.sort_indices()
-    if not np.all(np.isfinite(w.data)) or (w.data < 0).any():
-        raise OptionError("link weights must be finite and non-negative")
-    if w.nnz and abs(w - w.T).max() > 1e-9 * w.data.max():
-        raise OptionError("weights must be a symmetric matrix")
-    return w

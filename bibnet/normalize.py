@@ -49,3 +49,23 @@ def normalize(cooc: sp.spmatrix, method: Normalization = "association") -> sp.cs
         n = c.shape[0]
         c.data *= (n / k[rows] + n / k[cols]) / 2.0
     return c
+
+
+def checked_weights(weights: sp.spmatrix) -> sp.csr_matrix:
+    """A fixed input for clustering and layout: float64 CSR copy, sorted indices, no diagonal.
+
+    Raises :class:`OptionError` unless the matrix is square, symmetric, finite and
+    non-negative.
+    """
+    w = sp.csr_matrix(weights, dtype=np.float64, copy=True)
+    if w.shape[0] != w.shape[1]:
+        raise OptionError(f"weights must be a square matrix, got shape {w.shape}")
+    w.setdiag(0)
+    w.eliminate_zeros()
+    w.sum_duplicates()
+    w.sort_indices()
+    if not np.all(np.isfinite(w.data)) or (w.data < 0).any():
+        raise OptionError("link weights must be finite and non-negative")
+    if w.nnz and abs(w - w.T).max() > 1e-9 * w.data.max():
+        raise OptionError("weights must be a symmetric matrix")
+    return w
