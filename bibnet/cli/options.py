@@ -117,10 +117,10 @@ def cluster_params(opts: dict[str, Any]):
 
 def layout_params(opts: dict[str, Any]):
     """LayoutParams from the parsed layout options, or None with --no-layout."""
+    if opts["no_layout"]:
+        return None  # before the import: numba is slow to load and not needed
     from bibnet.layout import LayoutParams
 
-    if opts["no_layout"]:
-        return None
     if opts["repulsion"] >= opts["attraction"]:
         raise click.BadParameter("repulsion must be smaller than attraction", param_hint="--repulsion")
     return LayoutParams(
