@@ -14,6 +14,7 @@ import re
 import warnings
 from collections import Counter
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +41,7 @@ STRING = pd.StringDtype("pyarrow")
 
 _TAG = re.compile(r"[A-Z][A-Z0-9]")
 _HAS_AB = "#has_AB"
+_WORKERS = 2  # files read at once (the machines bibnet targets have 2+ cores)
 _WHAT = {"DE": "author keywords", "ID": "Keywords Plus", "PY": "publication years", "TC": "citation counts"}
 
 
@@ -244,43 +246,59 @@ def read(*paths: str | os.PathLike, strict: bool = False, columns: Iterable[str]
     tables: list[pa.Table] = []
     skips: list[Skip] = []
     ignored: list[str] = []
-    for path, explicit in _expand(paths):
-        try:
-            text = load(path)
-            reader = detect(text)
-        except InputError as exc:
-            if explicit:
-                raise
-            ignored.append(str(exc))  # a README or the like in a directory
-            continue
-        result = reader.read(text, columns=wanted)
-        if strict and result.skipped:
-            raise InputError(f"{result.skipped[0]} (strict: malformed records are not skipped)")
-        table, notes = _standard(path, result, wanted)
-        tables.append(table)
-        skips.extend(result.skipped)
-        files.append(
-            FileReport(
-                path=path,
-                format=reader.name,
-                encoding=text.encoding,
-                newline=text.newline,
-                records=table.num_rows,
-                skipped=len(result.skipped),
-                warnings=tuple(notes),
+    # Two files at a time: reading, transcoding and parsing release the GIL (numpy, pyarrow),
+    # so the second core works too. Results come back, and errors are raised, in file order.
+    expanded = _expand(paths)
+    pool = ThreadPoolExecutor(max_workers=_WORKERS)
+    try:
+        for (path, _), loaded in zip(expanded, pool.map(lambda item: _read_file(*item, wanted, tags), expanded)):
+            if isinstance(loaded, str):
+                ignored.append(loaded)  # a README or the like in a directory
+                continue
+            table, skipped, notes, (fmt, encoding, newline) = loaded
+            if strict and skipped:
+                raise InputError(f"{skipped[0]} (strict: malformed records are not skipped)")
+            tables.append(table)
+            skips.extend(skipped)
+            files.append(
+                FileReport(
+                    path=path,
+                    format=fmt,
+                    encoding=encoding,
+                    newline=newline,
+                    records=table.num_rows,
+                    skipped=len(skipped),
+                    warnings=tuple(notes),
+                )
             )
-        )
+    finally:
+        pool.shutdown(cancel_futures=True)  # an error stops the files not yet started
     if not files:
         raise InputError(f"no Web of Science export found ({ignored[0] if ignored else 'no files'})")
 
     kept, dups = deduplicate(_to_pandas(pa.concat_tables(tables)))
     has_ab = kept.pop(_HAS_AB).to_numpy(dtype=bool)
-    if "AB" not in tags:
-        kept = kept.drop(columns="AB")
     report = _report(files, skips, kept, has_ab, dups, ignored)
     if skips:
         warnings.warn(f"{len(skips)} malformed record(s) skipped; first: {skips[0]}", UserWarning, stacklevel=2)
     return Corpus(records=kept, report=report, duplicates=dups)
+
+
+def _read_file(
+    path: str, explicit: bool, wanted: tuple[str, ...], tags: tuple[str, ...]
+) -> tuple[pa.Table, tuple[Skip, ...], list[str], tuple[str, str, str]] | str:
+    """Read one file: its standard table, skipped records, notes and (format, encoding,
+    line ends); or, for a file in a directory that is not an export, why it is not."""
+    try:
+        text = load(path)
+        reader = detect(text)
+    except InputError as exc:
+        if explicit:
+            raise
+        return str(exc)
+    result = reader.read(text, columns=wanted)
+    table, notes = _standard(path, result, wanted, keep=tags)
+    return table, result.skipped, notes, (reader.name, text.encoding, text.newline)
 
 
 def _columns(columns: Iterable[str] | None) -> tuple[str, ...]:
@@ -322,9 +340,14 @@ def _directory(path: str) -> list[tuple[str, bool]]:
     return [(os.path.join(path, n), False) for n in names]
 
 
-def _standard(path: str, result: ReadResult, tags: tuple[str, ...]) -> tuple[pa.Table, list[str]]:
+def _standard(
+    path: str, result: ReadResult, tags: tuple[str, ...], *, keep: tuple[str, ...]
+) -> tuple[pa.Table, list[str]]:
     """The file's records with every column of ``tags`` (all-null where the file lacks a
-    tag), integers converted, plus ``file`` and ``line``; and the file's warnings."""
+    tag), integers converted, plus ``file`` and ``line``; and the file's warnings.
+
+    Columns not in ``keep`` are dropped once the notes are made (AB, read for its coverage
+    only, is the largest field: its text is not carried further)."""
     table, n = result.table, len(result.lines)
     notes = list(result.warnings)
     columns: dict[str, pa.Array] = {}
@@ -343,6 +366,7 @@ def _standard(path: str, result: ReadResult, tags: tuple[str, ...]) -> tuple[pa.
             notes.append(f"{tag} ({what}) is empty in every record")
     if "UT" not in result.tags:
         notes.append("no UT column: duplicates are found by DOI and title only")
+    columns = {tag: col for tag, col in columns.items() if tag in keep or tag == _HAS_AB}
     columns["file"] = pa.array([path] * n, type=pa.string())
     columns["line"] = pa.array(result.lines, type=pa.int64())
     return pa.table(columns), notes

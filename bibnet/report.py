@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import importlib.metadata
-import json
 import platform
 from collections.abc import Iterable, Mapping
 from pathlib import Path

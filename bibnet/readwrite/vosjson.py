@@ -15,7 +15,6 @@ from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
-import pyarrow.compute as pc
 
 from bibnet.errors import InputError, OptionError
 from bibnet.readwrite import _format
