@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 
 from bibnet.dedup import deduplicate
 from bibnet.errors import InputError, OptionError
+from bibnet.memory import release
 from bibnet.readers import ReadResult, Skip, detect, load
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -277,7 +278,9 @@ def read(*paths: str | os.PathLike, strict: bool = False, columns: Iterable[str]
         raise InputError(f"no Web of Science export found ({ignored[0] if ignored else 'no files'})")
 
     kept, dups = deduplicate(_to_pandas(pa.concat_tables(tables)))
+    del tables
     has_ab = kept.pop(_HAS_AB).to_numpy(dtype=bool)
+    release()
     report = _report(files, skips, kept, has_ab, dups, ignored)
     if skips:
         warnings.warn(f"{len(skips)} malformed record(s) skipped; first: {skips[0]}", UserWarning, stacklevel=2)

@@ -153,6 +153,7 @@ def extract(
 
     # Clean only the distinct raw strings (far fewer than occurrences), then map back.
     raw_codes, raw_uniques = _encode_sorted(raw)
+    del raw, parts  # the occurrences' strings: only their codes are needed from here on
     spellings = clean(raw_uniques, lower=False)
     lowered = pc.utf8_lower(spellings)
     if thesaurus:

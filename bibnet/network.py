@@ -23,6 +23,7 @@ from scipy.sparse.csgraph import connected_components
 from bibnet.cooccurrence import Counting, cooccurrence, record_weights, top_by_link_strength
 from bibnet.errors import OptionError
 from bibnet.keywords import FIELD_NAMES, Field, KeywordOccurrences, LabelCase, clean, extract
+from bibnet.memory import release
 from bibnet.normalize import NORMALIZATIONS, Normalization, normalize
 from bibnet.scores import keyword_scores
 
@@ -401,6 +402,13 @@ def build_network(source: Any, *, params: NetworkParams | None = None, **options
     """
     params = params or NetworkParams(**options)
     records = source.records if hasattr(source, "records") else source
+    try:
+        return _build(records, params)
+    finally:
+        release()  # the keyword strings split and cleaned on the way
+
+
+def _build(records: pd.DataFrame, params: NetworkParams) -> Network:
     thesaurus: dict[str, str] = {}
     if params.thesaurus:
         from bibnet.thesaurus import read_thesaurus

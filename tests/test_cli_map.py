@@ -170,3 +170,36 @@ def test_map_exports_graph_formats(tmp_path):
     net = (tmp_path / "map.net").read_text(encoding="utf-8").splitlines()
     assert net[0] == f"*Vertices {n}" and len(net) == 1 + n + 1 + m
     assert len((tmp_path / "map.clu").read_text().split()) == 2 + n
+
+
+def test_commands_load_igraph_without_pyplot_and_matplotlib_still_works():
+    """The command line imports igraph with matplotlib hidden (python-igraph issue #762);
+    matplotlib stays importable for the static figures."""
+    code = (
+        "import sys\n"
+        "from bibnet.cli import _import_igraph_without_pyplot\n"
+        "_import_igraph_without_pyplot()\n"
+        "assert 'igraph' in sys.modules and 'matplotlib.pyplot' not in sys.modules, sorted(sys.modules)\n"
+        "import matplotlib.pyplot as plt\n"
+        "fig, ax = plt.subplots(); ax.plot([1, 2]); print(type(fig).__name__)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "MPLBACKEND": "Agg"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "Figure"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc_trim and /proc: Linux only")
+def test_memory_release_returns_freed_memory():
+    """Freed blocks below a live one stay resident (400 MB here) until release() hands them back."""
+    code = (
+        "import numpy as np\n"
+        "from bibnet.memory import release\n"
+        "def rss(): return int(open('/proc/self/statm').read().split()[1]) * 4096 >> 20\n"
+        "blocks = [np.ones(10_000) for _ in range(5_000)]; top = np.ones(10_000)\n"
+        "high = rss(); del blocks; before = rss(); release(); after = rss()\n"
+        "print(high, before, after)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    high, before, after = map(int, done.stdout.split())
+    assert high - before < 50 < 300 < before - after

@@ -26,6 +26,7 @@ from bibnet.readwrite import (
     read_pajek_vector, read_vosviewer, to_igraph, to_networkx, write_gexf, write_graphml, write_json, write_map,
     write_network, write_pajek, write_pajek_partition, write_pajek_vector, write_vosviewer,
 )
+from bibnet.readwrite import _format
 from bibnet.readwrite._format import numbers
 
 DATA = Path(__file__).parent / "data" / "vosviewer"
@@ -139,6 +140,19 @@ def test_vosviewer_files_are_rewritten_byte_for_byte(samples, name, tmp_path):
         # ours: no BOM, a final line end (two of VOSviewer's files have a BOM, two lack the last LF)
         expected = theirs.read_bytes().removeprefix(b"\xef\xbb\xbf").rstrip(b"\n") + b"\n"
         assert ours.read_bytes() == expected
+
+
+def test_long_files_are_written_a_chunk_at_a_time(samples, tmp_path, monkeypatch):
+    """Links are formatted CHUNK rows at a time; the bytes do not depend on the chunk size."""
+    vmap = samples["scientometrics"]
+    write_network(vmap, tmp_path / "whole.txt")
+    write_json(vmap, tmp_path / "whole.json")
+    monkeypatch.setattr(_format, "CHUNK", 4999)  # 23 chunks, the last one short
+    write_network(vmap, tmp_path / "chunked.txt")
+    write_json(vmap, tmp_path / "chunked.json")
+    assert (tmp_path / "chunked.txt").read_bytes() == (tmp_path / "whole.txt").read_bytes()
+    assert (tmp_path / "chunked.json").read_bytes() == (tmp_path / "whole.json").read_bytes()
+    assert len(json.loads((tmp_path / "chunked.json").read_text(encoding="utf-8"))["network"]["links"]) == 110_003
 
 
 def test_small_map_written_exactly(tmp_path):

@@ -7,9 +7,9 @@ kernels rather than by a Python loop.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -23,6 +23,9 @@ _SCALE = 10**DECIMALS
 #: are formatted one by one.
 _HUGE = 1e14
 _STR = pa.large_string()
+#: Rows formatted at a time by the writers of long files: the text of a million links is
+#: never held whole (at 315,000 links that kept 125 MB of transient text out of a JSON write).
+CHUNK = 1 << 16
 
 
 def scalar(text: str) -> pa.Scalar:
@@ -118,8 +121,21 @@ def concat(strings: pa.Array, sep: str = "") -> bytes:
     return pc.binary_join(whole, scalar(sep))[0].as_buffer().to_pybytes()
 
 
-def write_bytes(path: str | Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` (directories must exist); return the path."""
+def chunks(n: int) -> Iterator[slice]:
+    """Slices covering ``range(n)`` in pieces of :data:`CHUNK` rows (none for ``n == 0``)."""
+    size = CHUNK
+    for start in range(0, n, size):
+        yield slice(start, min(start + size, n))
+
+
+def write_bytes(path: str | Path, data: bytes | Iterable[bytes]) -> Path:
+    """Write ``data``, or its pieces one after the other, to ``path`` (directories must
+    exist); return the path."""
     path = Path(path)
-    path.write_bytes(data)
+    with open(path, "wb") as fh:
+        if isinstance(data, bytes):
+            fh.write(data)
+        else:
+            for piece in data:
+                fh.write(piece)
     return path

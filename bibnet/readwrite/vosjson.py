@@ -10,16 +10,24 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from bibnet.errors import InputError, OptionError
 from bibnet.readwrite import _format
 from bibnet.readwrite.vosmap import (
-    MAX_CLUSTER, WEIGHT_OR_SCORE, VOSviewerMap, check_links, column_kind, format_items, merge_links,
+    MAX_CLUSTER,
+    WEIGHT_OR_SCORE,
+    VOSviewerMap,
+    check_links,
+    column_kind,
+    format_items,
+    merge_links,
 )
 
 __all__ = ["read_json", "write_json"]
@@ -60,10 +68,14 @@ def write_json(vmap: VOSviewerMap, path: str | Path, *, indent: int | None = 2) 
     """
     items = _item_lines(vmap.items)
     links = check_links(vmap)
-    link_lines = _format.glue(
-        '{"source_id": ', _format.integers(links["source"]), ', "target_id": ', _format.integers(links["target"]),
-        ', "strength": ', _format.numbers(links["strength"]), "}",
-    )
+    source, target, strength = (links[c].to_numpy() for c in ("source", "target", "strength"))
+
+    def link_lines(rows: slice) -> pa.Array:
+        return _format.glue(
+            '{"source_id": ', _format.integers(source[rows]), ', "target_id": ', _format.integers(target[rows]),
+            ', "strength": ', _format.numbers(strength[rows]), "}",
+        )
+
     clusters = _cluster_lines(vmap.clusters) if vmap.clusters is not None else None
 
     def sep(level: int) -> str:
@@ -76,10 +88,18 @@ def write_json(vmap: VOSviewerMap, path: str | Path, *, indent: int | None = 2) 
     before += '"items": ' + _array(items, 2, indent) + sep(2) + '"links": '
     after = "" if clusters is None else sep(2) + '"clusters": ' + _array(clusters, 2, indent)
     after += _pad(1, indent) + "}" + _pad(0, indent) + "}\n"
-    body = [b"[]"] if not len(link_lines) else [
-        ("[" + _pad(3, indent)).encode(), _format.concat(link_lines, sep(3)), (_pad(2, indent) + "]").encode()
-    ]
-    return _format.write_bytes(path, b"".join([before.encode("utf-8"), *body, after.encode("utf-8")]))
+    def pieces() -> Iterator[bytes]:
+        yield before.encode("utf-8")
+        if not len(links):
+            yield b"[]"
+        else:  # the links a chunk at a time (there may be millions)
+            yield ("[" + _pad(3, indent)).encode()
+            for k, rows in enumerate(_format.chunks(len(links))):
+                yield (sep(3).encode() if k else b"") + _format.concat(link_lines(rows), sep(3))
+            yield (_pad(2, indent) + "]").encode()
+        yield after.encode("utf-8")
+
+    return _format.write_bytes(path, pieces())
 
 
 def _item_lines(items: pd.DataFrame) -> list[str]:

@@ -298,8 +298,11 @@ def write_network(vmap_or_links: VOSviewerMap | pd.DataFrame, path: str | Path) 
         negative or not finite, or - given a :class:`VOSviewerMap` - a link id is not an item.
     """
     links = check_links(vmap_or_links)
-    columns = [_format.integers(links["source"]), _format.integers(links["target"]), _format.numbers(links["strength"])]
-    return _format.write_bytes(path, _format.join_lines(columns))
+    source, target, strength = (links[c].to_numpy() for c in ("source", "target", "strength"))
+    return _format.write_bytes(path, (
+        _format.join_lines([_format.integers(source[s]), _format.integers(target[s]), _format.numbers(strength[s])])
+        for s in _format.chunks(len(links))
+    ))
 
 
 def write_vosviewer(vmap: VOSviewerMap, directory: str | Path, *, stem: str = "") -> dict[str, Path]:
