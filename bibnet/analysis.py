@@ -133,25 +133,9 @@ def analyze(
     if params.figures and layout is not None:
         fig_dir = out / "figures"
         fig_dir.mkdir(parents=True, exist_ok=True)
-        for name, net in nets.items():
-            if len(net) == 0:
-                continue
-            title = FIELD_NAMES[name]
-            views = {"network": (f"{title}: co-occurrence network", net.plot())}
-            overlays = dict(OVERLAY_TITLES, **({"author_share": "author keywords vs Keywords Plus (share of author keyword use)"} if name == "all" else {}))
-            for overlay, what in overlays.items():
-                views[f"overlay_{overlay}"] = (f"{title}: overlay of {what}", net.plot(overlay))
-            views["density"] = (f"{title}: item density", net.plot(density=True))
-            for view, (caption, fig) in views.items():
-                step(f"{title}: figure {view}")
-                fig.update_layout(title=caption)
-                stem = fig_dir / f"{name}_{view}"
-                fig.write_html(stem.with_suffix(".html"), include_plotlyjs="directory", full_html=True, div_id=f"{name}_{view}")
-                files.append(stem.with_suffix(".html"))
-                if params.static:
-                    plotting.save_static(fig, stem.with_suffix(".png"), stem.with_suffix(".svg"))
-                    files += [stem.with_suffix(".png"), stem.with_suffix(".svg")]
-                figures[caption] = fig
+        with plotting.static_writer(workers=None if params.static else 1) as save_static:
+            drawn, figures = _figures(nets, fig_dir, params, step, save_static)
+        files += drawn
 
     step("methods and report")
     run = run_parameters(corpus, network, clustering, layout, params)
@@ -163,6 +147,38 @@ def analyze(
     write_report(report_path, summaries=list(summaries.values()), tables=made, figures=figures, links=links, methods=methods)
     files += [methods_path, params_path, report_path]
     return Analysis(networks=nets, summaries=summaries, files=files)
+
+
+
+def _figures(nets: dict[str, Network], fig_dir: Path, params: AnalysisParams, step: Callable[[str], None],
+             save_static: Callable[..., None]) -> tuple[list[Path], dict[str, Any]]:
+    """Every view of every field: interactive HTML, and PNG and SVG through ``save_static``.
+
+    Returns the files (the static ones are complete once the caller's
+    :func:`~bibnet.plotting.static_writer` block ends) and the figures by caption.
+    """
+    files: list[Path] = []
+    figures: dict[str, Any] = {}
+    for name, net in nets.items():
+        if len(net) == 0:
+            continue
+        title = FIELD_NAMES[name]
+        views = {"network": (f"{title}: co-occurrence network", net.plot())}
+        overlays = dict(OVERLAY_TITLES, **({"author_share": "author keywords vs Keywords Plus (share of author keyword use)"} if name == "all" else {}))
+        for overlay, what in overlays.items():
+            views[f"overlay_{overlay}"] = (f"{title}: overlay of {what}", net.plot(overlay))
+        views["density"] = (f"{title}: item density", net.plot(density=True))
+        for view, (caption, fig) in views.items():
+            step(f"{title}: figure {view}")
+            fig.update_layout(title=caption)
+            stem = fig_dir / f"{name}_{view}"
+            fig.write_html(stem.with_suffix(".html"), include_plotlyjs="directory", full_html=True, div_id=f"{name}_{view}")
+            files.append(stem.with_suffix(".html"))
+            if params.static:
+                save_static(fig, stem.with_suffix(".png"), stem.with_suffix(".svg"))
+                files += [stem.with_suffix(".png"), stem.with_suffix(".svg")]
+            figures[caption] = fig
+    return files, figures
 
 
 def count_steps(params: AnalysisParams, laid_out: bool) -> int:

@@ -15,13 +15,9 @@ before, and whether the starts run in one process or in several.
 from __future__ import annotations
 
 import heapq
-import multiprocessing
-import os
 import random
-import sys
 import threading
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 
 import igraph
@@ -32,6 +28,7 @@ import scipy.sparse as sp
 from bibnet.errors import OptionError
 from bibnet.normalize import checked_weights
 from bibnet.seeding import start_seeds
+from bibnet.workers import cpus, pool
 
 #: VOSviewer numbers at most 1000 clusters (reference gotcha 7); items beyond get none.
 MAX_CLUSTERS = 1000
@@ -242,15 +239,31 @@ def _leiden_starts(w: sp.csr_matrix, params: ClusterParams, *, jobs: int | None)
     upper = sp.triu(w, k=1).tocoo()
     task = (w.shape[0], upper.row, upper.col, upper.data, params.resolution, params.randomness, params.iterations)
     if jobs is None:
-        jobs = _cpus() if upper.nnz * len(seeds) >= _PARALLEL_MIN_WORK else 1
+        jobs = cpus() if upper.nnz * len(seeds) >= _PARALLEL_MIN_WORK else 1
     jobs = max(1, min(jobs, len(seeds)))
     if jobs == 1:
         return _run_starts(task, seeds)
     # Start i goes to worker i % jobs; each worker returns its starts in order.
     chunks = [seeds[k::jobs] for k in range(jobs)]
-    with ProcessPoolExecutor(jobs, mp_context=_mp_context()) as pool:
-        results = list(pool.map(_run_starts_in_worker, [task] * jobs, chunks))
+    with pool(jobs, initializer=_receive_task, initargs=(task,)) as workers:
+        results = list(workers.map(_run_received_task, chunks))
     return [results[i % jobs][i // jobs] for i in range(len(seeds))]
+
+
+# The network of the starts, as a worker process received it when it started. Forked workers
+# inherit it from the parent's memory instead of each getting a pickled copy (at 11.7M links
+# that copy was 190 MB per worker, and as much again in the parent while sending it).
+_TASK: tuple | None = None
+
+
+def _receive_task(task: tuple) -> None:
+    global _TASK
+    _TASK = task
+
+
+def _run_received_task(seeds: list[int]) -> list[np.ndarray]:
+    assert _TASK is not None, "worker started without its network"
+    return _run_starts_in_worker(_TASK, seeds)
 
 
 def _run_starts(task: tuple, seeds: list[int]) -> list[np.ndarray]:
@@ -394,15 +407,3 @@ def _envelope(w: sp.csr_matrix, grid: np.ndarray, params: ClusterParams, *, jobs
             break
         gamma = float(crossings.min())
     return rows
-
-
-def _cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
-
-
-def _mp_context() -> multiprocessing.context.BaseContext:
-    # fork is cheap and the workers need nothing but igraph and numpy; elsewhere the default.
-    return multiprocessing.get_context("fork" if sys.platform == "linux" else None)

@@ -1,0 +1,33 @@
+"""Worker processes, in one place: how many cores there are and how workers start.
+
+Clustering runs its random starts in workers and ``analyze`` draws its static pictures in
+them. On Linux workers are forked: cheap, and they inherit the loaded libraries and data;
+elsewhere the platform's default start method is used.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+
+
+def cpus() -> int:
+    """Cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def pool(workers: int, *, initializer: Callable[..., None] | None = None, initargs: tuple = ()) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes, forked where the platform allows it.
+
+    ``initializer(*initargs)`` runs once in each worker as it starts. A forked worker finds
+    ``initargs`` in the memory it shares with the parent; they are pickled only where
+    workers are spawned.
+    """
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs)
