@@ -2,7 +2,7 @@
 
 Usage: python -m benchmarks.bench_network [--records 40000] [--repeat 5]
 
-Generates its input with the reference generator (../shared/tools/make_wos.py) into
+Generates its input with the synthetic WoS generator (benchmarks/make_wos.py) into
 benchmarks/data/ when missing, reads it once, then times the keyword stage (split, clean,
 document x keyword matrix) and the network stage (threshold, co-occurrence of the kept
 keywords, selection, scores) separately; prints medians.
@@ -18,7 +18,9 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-GENERATOR = HERE.parent.parent / "shared" / "tools" / "make_wos.py"
+# A copy of the reference collection's generator (shared/tools/make_wos.py), so that a fresh
+# clone can make its own inputs.
+GENERATOR = HERE / "make_wos.py"
 
 
 def data_dir(records: int, *, fmt: str = "tab", encoding: str = "utf-8-sig") -> Path:

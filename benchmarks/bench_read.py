@@ -2,7 +2,7 @@
 
     python -m benchmarks.bench_read [--records 40000] [--runs 3] [--make-wos PATH]
 
-Inputs are made once by the shared generator (``make_wos.py``) into ``benchmarks/data/``
+Inputs are made once by the synthetic WoS generator (``benchmarks/make_wos.py``) into ``benchmarks/data/``
 (git-ignored) and reused. For each format it prints the input size, the wall time of
 :func:`bibnet.read` (best and median of ``--runs``, after a warm-up read of a small file so
 that one-off import and initialisation costs are left out; the first, cold run is shown
@@ -24,7 +24,7 @@ import bibnet
 
 HERE = Path(__file__).parent
 DATA = HERE / "data"
-MAKE_WOS = HERE.parents[1] / "shared" / "tools" / "make_wos.py"
+MAKE_WOS = HERE / "make_wos.py"
 
 #: name -> (sub-directory, make_wos.py options)
 INPUTS = {

@@ -1,8 +1,8 @@
 """The benchmark suite's machinery: the baseline counts what bibnet counts, process runs are
 measured, and the quick regression check compares ratios with RESULTS.md correctly.
 
-No test here looks at a time: the quick benchmark itself needs the generator of the shared
-reference collection and runs outside the test suite (``python -m benchmarks run --quick``).
+No test here looks at a time: the quick benchmark itself runs outside the test suite
+(``python -m benchmarks run --quick``, which also works in a fresh clone).
 """
 
 from __future__ import annotations
