@@ -149,7 +149,6 @@ def analyze(
     return Analysis(networks=nets, summaries=summaries, files=files)
 
 
-
 def _figures(nets: dict[str, Network], fig_dir: Path, params: AnalysisParams, step: Callable[[str], None],
              save_static: Callable[..., None]) -> tuple[list[Path], dict[str, Any]]:
     """Every view of every field: interactive HTML, and PNG and SVG through ``save_static``.

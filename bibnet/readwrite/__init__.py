@@ -13,28 +13,12 @@ Example
 """
 
 from bibnet.readwrite.graphs import (
-    attribute_names,
-    read_pajek,
-    read_pajek_partition,
-    read_pajek_vector,
-    to_igraph,
-    to_networkx,
-    write_gexf,
-    write_graphml,
-    write_pajek,
-    write_pajek_partition,
-    write_pajek_vector,
+    attribute_names, read_pajek, read_pajek_partition, read_pajek_vector, to_igraph, to_networkx, write_gexf,
+    write_graphml, write_pajek, write_pajek_partition, write_pajek_vector,
 )
 from bibnet.readwrite.vosjson import read_json, write_json
 from bibnet.readwrite.vosmap import (
-    VOSviewerMap,
-    column_kind,
-    merge_links,
-    read_map,
-    read_network,
-    read_vosviewer,
-    write_map,
-    write_network,
+    VOSviewerMap, column_kind, merge_links, read_map, read_network, read_vosviewer, write_map, write_network,
     write_vosviewer,
 )
 

@@ -16,18 +16,11 @@ from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from bibnet.errors import InputError, OptionError
 from bibnet.readwrite import _format
 from bibnet.readwrite.vosmap import (
-    MAX_CLUSTER,
-    WEIGHT_OR_SCORE,
-    VOSviewerMap,
-    check_links,
-    column_kind,
-    format_items,
-    merge_links,
+    MAX_CLUSTER, WEIGHT_OR_SCORE, VOSviewerMap, check_links, column_kind, format_items, formatted_links, merge_links,
 )
 
 __all__ = ["read_json", "write_json"]
@@ -68,14 +61,6 @@ def write_json(vmap: VOSviewerMap, path: str | Path, *, indent: int | None = 2) 
     """
     items = _item_lines(vmap.items)
     links = check_links(vmap)
-    source, target, strength = (links[c].to_numpy() for c in ("source", "target", "strength"))
-
-    def link_lines(rows: slice) -> pa.Array:
-        return _format.glue(
-            '{"source_id": ', _format.integers(source[rows]), ', "target_id": ', _format.integers(target[rows]),
-            ', "strength": ', _format.numbers(strength[rows]), "}",
-        )
-
     clusters = _cluster_lines(vmap.clusters) if vmap.clusters is not None else None
 
     def sep(level: int) -> str:
@@ -88,14 +73,16 @@ def write_json(vmap: VOSviewerMap, path: str | Path, *, indent: int | None = 2) 
     before += '"items": ' + _array(items, 2, indent) + sep(2) + '"links": '
     after = "" if clusters is None else sep(2) + '"clusters": ' + _array(clusters, 2, indent)
     after += _pad(1, indent) + "}" + _pad(0, indent) + "}\n"
+
     def pieces() -> Iterator[bytes]:
         yield before.encode("utf-8")
         if not len(links):
             yield b"[]"
         else:  # the links a chunk at a time (there may be millions)
             yield ("[" + _pad(3, indent)).encode()
-            for k, rows in enumerate(_format.chunks(len(links))):
-                yield (sep(3).encode() if k else b"") + _format.concat(link_lines(rows), sep(3))
+            for k, (source, target, strength) in enumerate(formatted_links(links)):
+                lines = _format.glue('{"source_id": ', source, ', "target_id": ', target, ', "strength": ', strength, "}")
+                yield (sep(3).encode() if k else b"") + _format.concat(lines, sep(3))
             yield (_pad(2, indent) + "]").encode()
         yield after.encode("utf-8")
 

@@ -10,6 +10,7 @@ files open in bibnet. :class:`VOSviewerMap` holds a map in memory.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -298,11 +299,15 @@ def write_network(vmap_or_links: VOSviewerMap | pd.DataFrame, path: str | Path) 
         negative or not finite, or - given a :class:`VOSviewerMap` - a link id is not an item.
     """
     links = check_links(vmap_or_links)
+    return _format.write_bytes(path, (_format.join_lines(list(columns)) for columns in formatted_links(links)))
+
+
+def formatted_links(links: pd.DataFrame) -> Iterator[tuple[pa.Array, pa.Array, pa.Array]]:
+    """Source id, target id and strength of checked ``links`` as text, :data:`_format.CHUNK`
+    rows at a time (the network and JSON writers never hold the text of all links)."""
     source, target, strength = (links[c].to_numpy() for c in ("source", "target", "strength"))
-    return _format.write_bytes(path, (
-        _format.join_lines([_format.integers(source[s]), _format.integers(target[s]), _format.numbers(strength[s])])
-        for s in _format.chunks(len(links))
-    ))
+    for rows in _format.chunks(len(links)):
+        yield _format.integers(source[rows]), _format.integers(target[rows]), _format.numbers(strength[rows])
 
 
 def write_vosviewer(vmap: VOSviewerMap, directory: str | Path, *, stem: str = "") -> dict[str, Path]:
