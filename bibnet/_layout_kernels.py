@@ -1,11 +1,7 @@
 """Compiled kernels of the VOS layout (numba); :mod:`bibnet.layout` is the API.
 
 The layout is the one stage whose cost grows as n^2 per iteration, so its inner loops are
-compiled, and cached on disk so that only the first process pays the compilation (about 6 s):
-numba writes the cache to ``NUMBA_CACHE_DIR`` when that is set, else next to this file
-(``__pycache__``), else, if the package folder is read-only, to the user's cache folder
-(``~/.cache/numba``). If none of these is writable, bibnet uses a private folder in the temp
-dir (``bibnet-numba-<uid>``); failing that too, the kernels are compiled in every process.
+compiled (see :mod:`bibnet._numba` for where the compiled code is cached).
 
 Notation (reference 5.1): ``f_p(d) = d**p / p`` for ``p != 0`` and ``ln d`` for ``p = 0``;
 the gradient of ``f_p(|x_k - x_j|)`` with respect to ``x_k`` is ``d**(p - 2) (x_k - x_j)``.
@@ -14,59 +10,18 @@ Distances enter as squared distances ``d2``, so even powers need no square root.
 
 from __future__ import annotations
 
-import getpass
-import os
-import tempfile
 from math import inf, log, sqrt
 
-import numba
 import numpy as np
+
+from bibnet._numba import helper, jit
 
 #: Quadtree depth: cells of 1/65536 of the bounding box; closer points share a leaf.
 _LEVELS = 16
 
 
-def _jit(fn):
-    """``numba.njit`` with an on-disk cache in the first writable place (see module docstring)."""
-    try:
-        return numba.njit(cache=True)(fn)
-    except RuntimeError:  # "no locator available": package and user cache folders read-only
-        pass
-    folder = _private_temp_folder()
-    if folder is not None:
-        # numba reads CACHE_DIR when the function is decorated; restore it for everyone else.
-        saved = numba.config.CACHE_DIR
-        numba.config.CACHE_DIR = folder
-        try:
-            return numba.njit(cache=True)(fn)
-        except RuntimeError:
-            pass
-        finally:
-            numba.config.CACHE_DIR = saved
-    return numba.njit(fn)  # compiled in every process
-
-
-def _private_temp_folder() -> str | None:
-    """A cache folder in the temp dir that only this user can write, or None."""
-    user = os.getuid() if hasattr(os, "getuid") else getpass.getuser()
-    folder = os.path.join(tempfile.gettempdir(), f"bibnet-numba-{user}")
-    try:
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-        info = os.stat(folder)
-    except OSError:
-        return None
-    mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
-    return folder if mine and not info.st_mode & 0o022 and os.access(folder, os.W_OK) else None
-
-
-def _helper(fn):
-    # Compiled into the kernels that call it, where LLVM inlines it (numba's own inlining only
-    # made compilation 30% slower, not the kernels faster).
-    return numba.njit(fn)
-
-
 # -- pair functions ---------------------------------------------------------------------------
-@_helper
+@helper
 def _dpow(d2, p):
     """``d**p`` for integer ``p`` from ``d2 = d**2``."""
     if p % 2 == 0:
@@ -74,7 +29,7 @@ def _dpow(d2, p):
     return sqrt(d2) ** p
 
 
-@_helper
+@helper
 def _f(d2, p):
     """``f_p(d)``: ``d**p / p``, or ``ln d`` for ``p = 0``."""
     if p == 0:
@@ -82,7 +37,7 @@ def _f(d2, p):
     return _dpow(d2, p) / p
 
 
-@_helper
+@helper
 def _others(k, xk, yk, x, y, lo, hi, a, r, eps, with_quality):
     """Gradient and objective of the all-pairs terms between ``k`` and nodes ``lo..hi-1``.
 
@@ -143,7 +98,7 @@ def _others(k, xk, yk, x, y, lo, hi, a, r, eps, with_quality):
     return gx, gy, q
 
 
-@_helper
+@helper
 def _pair(d2, a, r, eps):
     """Gradient factor and objective of one all-pairs term (for the Barnes-Hut sweep)."""
     if a == 2 and r == 0:  # the keyword-map default, without the general power's branches
@@ -156,7 +111,7 @@ def _pair(d2, a, r, eps):
     return b, q
 
 
-@_helper
+@helper
 def _links(k, xk, yk, x, y, indptr, indices, data, a):
     """Gradient of the attraction over ``k``'s links; objective of the links to ``j > k``."""
     gx = 0.0
@@ -175,7 +130,7 @@ def _links(k, xk, yk, x, y, indptr, indices, data, a):
     return gx, gy, q
 
 
-@_helper
+@helper
 def _move(x, y, k, gx, gy, step):
     """Move ``k`` by exactly ``step`` against the gradient (no move if it is 0 or undefined)."""
     norm = sqrt(gx * gx + gy * gy)
@@ -185,7 +140,7 @@ def _move(x, y, k, gx, gy, step):
 
 
 # -- sweeps -------------------------------------------------------------------------------------
-@_helper
+@helper
 def _sweep_exact(x, y, order, indptr, indices, data, a, r, eps, step):
     """One Gauss-Seidel sweep; returns the objective accumulated once per pair on the way."""
     n = len(x)
@@ -201,7 +156,7 @@ def _sweep_exact(x, y, order, indptr, indices, data, a, r, eps, step):
     return q
 
 
-@_helper
+@helper
 def _morton(qx, qy):
     """Interleave the bits of two 16-bit integers (x in the even bits)."""
     code = np.int64(0)
@@ -211,7 +166,7 @@ def _morton(qx, qy):
     return code
 
 
-@_helper
+@helper
 def _first_at_least(codes, lo, hi, value):
     """First index in sorted ``codes[lo:hi]`` whose code is >= value (``hi`` if none)."""
     while lo < hi:
@@ -223,7 +178,7 @@ def _first_at_least(codes, lo, hi, value):
     return lo
 
 
-@_helper
+@helper
 def _radix_argsort(codes):
     """Stable argsort of 32-bit codes, 8 bits per pass (quick to compile, unlike np.argsort)."""
     n = len(codes)
@@ -243,7 +198,7 @@ def _radix_argsort(codes):
     return order
 
 
-@_jit
+@jit
 def _quadtree(x, y, leaf):
     """Quadtree of the points, as ranges of the points sorted along a Morton curve.
 
@@ -311,7 +266,7 @@ def _quadtree(x, y, leaf):
     return sorted_nodes, rank, lo[:used], hi[:used], first[:used], count[:used], width, comx, comy
 
 
-@_helper
+@helper
 def _sweep_barnes_hut(x, y, order, indptr, indices, data, a, r, eps, step, theta, leaf):
     """Sweep with the all-pairs terms of distant cells taken at their centre of mass.
 
@@ -366,7 +321,7 @@ def _sweep_barnes_hut(x, y, order, indptr, indices, data, a, r, eps, step, theta
 
 
 # -- drivers ------------------------------------------------------------------------------------
-@_jit
+@jit
 def improve(x, y, order, indptr, indices, data, a, r, eps, step, min_step, reduction, required, max_iter, theta, leaf):
     """VOSviewer's gradient descent (reference 5.3) on ``x``, ``y`` in place.
 
@@ -401,7 +356,7 @@ def improve(x, y, order, indptr, indices, data, a, r, eps, step, min_step, reduc
     return q, it
 
 
-@_jit
+@jit
 def objective(x, y, indptr, indices, data, a, r, eps):
     """Exact VOS objective (reference 5.1) of fixed positions, each pair once."""
     n = len(x)
@@ -413,7 +368,7 @@ def objective(x, y, indptr, indices, data, a, r, eps):
     return q
 
 
-@_jit
+@jit
 def mean_distance(x, y):
     """Mean Euclidean distance over all pairs of points."""
     n = len(x)

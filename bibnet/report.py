@@ -162,7 +162,7 @@ def _clustering_sentence(c: Mapping[str, Any], normalization: str, rows: list[Ma
     weights = "association strengths" if normalization == "association" else "link strengths"
     merge = c.get("merge_small_clusters", True)
     min_size = c.get("min_cluster_size")
-    engine = {"igraph-leiden": "python-igraph", "leidenalg": "leidenalg"}.get(c.get("engine"), c.get("engine") or "leidenalg")
+    engine = {"bibnet-leiden": "bibnet", "igraph-leiden": "python-igraph", "leidenalg": "leidenalg"}.get(c.get("engine"), c.get("engine") or "leidenalg")
     text = (f"Keywords were clustered with the Leiden algorithm (Traag et al., 2019), as implemented in "
             f"{engine}, maximising the constant Potts model (CPM) quality of the {weights} "
             f"(resolution {_n(c.get('resolution'))}")

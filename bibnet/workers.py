@@ -1,7 +1,7 @@
 """Worker processes, in one place: how many cores there are and how workers start.
 
-Clustering runs its random starts in workers and ``analyze`` draws its static pictures in
-them. On Linux workers are forked: cheap, and they inherit the loaded libraries and data;
+``analyze`` draws its static pictures in worker processes (clustering runs its random starts
+in threads, see :mod:`bibnet.clustering`, and only asks :func:`cpus`). On Linux workers are forked: cheap, and they inherit the loaded libraries and data;
 elsewhere the platform's default start method is used.
 """
 

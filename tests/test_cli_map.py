@@ -172,22 +172,6 @@ def test_map_exports_graph_formats(tmp_path):
     assert len((tmp_path / "map.clu").read_text().split()) == 2 + n
 
 
-def test_commands_load_igraph_without_pyplot_and_matplotlib_still_works():
-    """The command line imports igraph with matplotlib hidden (python-igraph issue #762);
-    matplotlib stays importable for the static figures."""
-    code = (
-        "import sys\n"
-        "from bibnet.cli import _import_igraph_without_pyplot\n"
-        "_import_igraph_without_pyplot()\n"
-        "assert 'igraph' in sys.modules and 'matplotlib.pyplot' not in sys.modules, sorted(sys.modules)\n"
-        "import matplotlib.pyplot as plt\n"
-        "fig, ax = plt.subplots(); ax.plot([1, 2]); print(type(fig).__name__)\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "MPLBACKEND": "Agg"})
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "Figure"
-
-
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc_trim and /proc: Linux only")
 def test_memory_release_returns_freed_memory():
     """Freed blocks below a live one stay resident (400 MB here) until release() hands them back."""

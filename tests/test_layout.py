@@ -12,6 +12,7 @@ import pytest
 import scipy.sparse as sp
 
 from bibnet import _layout_kernels as kernels
+from bibnet import _numba
 from bibnet.errors import OptionError
 from bibnet.layout import EPSILON, Layout, LayoutParams, layout, objective, standardize
 from bibnet.normalize import normalize
@@ -196,10 +197,10 @@ def test_bad_weights():
 
 def test_private_cache_folder_for_read_only_installs(tmp_path, monkeypatch):
     # Used when neither the package folder nor ~/.cache is writable (checked by hand with
-    # read-only mounts; see bibnet/_layout_kernels.py).
-    monkeypatch.setattr(kernels.tempfile, "gettempdir", lambda: str(tmp_path))
-    folder = kernels._private_temp_folder()
+    # read-only mounts; see bibnet/_numba.py).
+    monkeypatch.setattr(_numba.tempfile, "gettempdir", lambda: str(tmp_path))
+    folder = _numba._private_temp_folder()
     assert folder is not None and Path(folder).parent == tmp_path
     assert Path(folder).stat().st_mode & 0o077 == 0
     Path(folder).chmod(0o777)  # someone else could write there: not used
-    assert kernels._private_temp_folder() is None
+    assert _numba._private_temp_folder() is None

@@ -28,24 +28,6 @@ class _Group(click.Group):
 @click.version_option(package_name="bibnet")
 def main() -> None:
     """Keyword co-occurrence maps from Web of Science exports."""
-    _import_igraph_without_pyplot()
-
-
-def _import_igraph_without_pyplot() -> None:
-    """Import igraph with matplotlib hidden, once per command.
-
-    python-igraph imports ``matplotlib.pyplot`` when it starts, for drawing (its issue #762):
-    0.35 s and 30 MB that no command uses, since bibnet draws with plotly and calls matplotlib
-    itself. Hidden during igraph's import, matplotlib is imported normally afterwards when a
-    command draws. Only the command line does this; importing bibnet leaves igraph alone.
-    """
-    if "igraph" in sys.modules or "matplotlib" in sys.modules:
-        return
-    sys.modules["matplotlib"] = None  # type: ignore[assignment]  # makes `import matplotlib` fail
-    try:
-        import igraph  # noqa: F401
-    finally:
-        del sys.modules["matplotlib"]
 
 
 def _register() -> None:
