@@ -243,8 +243,10 @@ def _aggregate(indptr, indices, data, nw, labels, r):
         fill[labels[v]] += 1
         weight[labels[v]] += nw[v]
     out_ptr = np.zeros(r + 1, np.int64)
-    out_idx = np.empty(indptr[n], indices.dtype)
-    out_data = np.empty(indptr[n])
+    # Aggregated networks are much smaller than their input; buffers grow as needed.
+    capacity = max(indptr[n] // 8, r)
+    out_idx = np.empty(capacity, indices.dtype)
+    out_data = np.empty(capacity)
     to_cluster = np.zeros(r)
     seen = np.zeros(r, np.bool_)
     neighbours = np.empty(r, np.int64)
@@ -261,6 +263,10 @@ def _aggregate(indptr, indices, data, nw, labels, r):
                         neighbours[m] = d
                         m += 1
                     to_cluster[d] += data[p]
+        if nnz + m > capacity:
+            capacity = max(2 * capacity, nnz + m)
+            out_idx = _grown(out_idx, capacity)
+            out_data = _grown(out_data, capacity)
         for i in range(m):
             d = neighbours[i]
             out_idx[nnz] = d
@@ -270,6 +276,13 @@ def _aggregate(indptr, indices, data, nw, labels, r):
             seen[d] = False
         out_ptr[c + 1] = nnz
     return out_ptr, out_idx[:nnz].copy(), out_data[:nnz].copy(), weight
+
+
+@helper
+def _grown(a, capacity):
+    b = np.empty(capacity, a.dtype)
+    b[: len(a)] = a
+    return b
 
 
 @helper

@@ -235,15 +235,11 @@ def resolution_profile(
 
 # -- internals ------------------------------------------------------------------------------------
 def _leiden_starts(w: sp.csr_matrix, params: ClusterParams, *, jobs: int | None) -> list[np.ndarray]:
-    """Membership of every random start, in start order (on several cores if it pays)."""
+    """Membership of every random start of ``w`` (from :func:`checked_weights`), in start order
+    (on several cores if it pays)."""
     seeds = start_seeds(params.seed, params.random_starts)
-    # The kernels take the links once per direction and no diagonal, as compressed rows.
-    w = sp.csr_matrix(w, copy=True)
-    w.setdiag(0)
-    w.eliminate_zeros()
-    w.sort_indices()
-    network = (w.indptr.astype(np.int64), w.indices.astype(np.int32), w.data.astype(np.float64))
-    del w
+    # The kernels take the compressed rows of checked weights (float64, no diagonal).
+    network = (w.indptr.astype(np.int64, copy=False), w.indices.astype(np.int32, copy=False), w.data)
 
     def start(seed: int) -> np.ndarray:
         indptr, indices, data = network
