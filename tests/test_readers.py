@@ -69,6 +69,10 @@ def test_line_ends(raw, newline, data):
     text = decode(raw, path="x")
     assert (text.newline, text.data) == (newline, data)
     assert text.lf() == data.replace(b"\r\n", b"\n")
+    # UTF-16: the transcoder counts the line ends on its way
+    for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        text = decode(bom + raw.decode().encode(codec), path="x")
+        assert (text.newline, text.data) == (newline, data)
 
 
 def test_decode_keeps_unicode_line_separators():
@@ -99,10 +103,12 @@ def test_decode_errors(raw, message):
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=300))
-def test_numpy_utf16_transcoder_matches_codecs(s):
+def test_utf16_transcoder_matches_codecs(s):
     for big in (False, True):
         raw = s.encode("utf-16-be" if big else "utf-16-le")
-        assert text_module._utf16_to_utf8(raw, big_endian=big, path="x") == s.encode("utf-8")
+        data, (cr, crlf, lf) = text_module._utf16_to_utf8(raw, big_endian=big, path="x")
+        assert data == s.encode("utf-8")
+        assert (cr, crlf, lf) == (s.count("\r"), s.count("\r\n"), s.count("\n"))
 
 
 def test_load_reads_bom_and_reports_encoding():
