@@ -5,9 +5,10 @@ The algorithm is the one of VOSviewer's networkanalysis package (Traag, Waltman 
 nodes inside each cluster at random (a merge chosen with probability proportional to
 ``exp(increment / theta)`` among those that do not lower the quality), aggregation of the
 refined partition, and the same steps on the aggregated network until aggregation no longer
-shrinks it. python-igraph implements the same algorithm, but reaches every neighbour through
-an edge id, which costs a cache miss per link on large networks: on 4.3 million links one
-iteration from singletons took 10.6 s there, and 3 s on the compressed rows used here.
+shrinks it. python-igraph implements the same algorithm (and the tests compare with it), but
+walks each node's links through edge ids and draws its random numbers from Python: on the
+400,000-record network (4.3 million links) one start of 10 iterations took 26-28 s there and
+9.8 s here, with the same quality (0.8137).
 
 Networks are compressed sparse rows of a symmetric matrix without diagonal: ``indptr``
 (int64), ``indices`` (int32), ``data`` (float64) and node weights ``nw``. The kernels hold no

@@ -132,7 +132,7 @@ def cluster(weights: sp.spmatrix, params: ClusterParams = ClusterParams(), *, jo
     params
         Resolution, starts, iterations, randomness, seed, minimum cluster size, merging.
     jobs
-        Worker processes for the random starts (the result does not depend on it);
+        Threads (cores) for the random starts (the result does not depend on it);
         ``None`` uses all available cores when the network is large enough to profit.
 
     Returns
