@@ -41,6 +41,17 @@ def leiden(indptr, indices, data, resolution, randomness, iterations, seed):
     return membership
 
 
+@jit(nogil=True)
+def inside_weight(indptr, indices, data, labels):
+    """Sum of the entries of a compressed-rows matrix whose row and column have the same label."""
+    total = 0.0
+    for v in range(len(indptr) - 1):
+        for p in range(indptr[v], indptr[v + 1]):
+            if labels[indices[p]] == labels[v]:
+                total += data[p]
+    return total
+
+
 @helper
 def _iteration(indptr, indices, data, nw, membership, gamma, theta):
     """One Leiden iteration, from ``membership``; returns the new membership."""
