@@ -33,6 +33,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Tags kept by default, in column order (then ``file`` and ``line``).
 DEFAULT_COLUMNS = ("UT", "DI", "TI", "SO", "DT", "DE", "ID", "PY", "TC", "Z9", "DA")
+#: Tags a keyword network uses (``read(..., lean=True)``): the keyword fields, year and
+#: citations for the scores, and what duplicates are recognised and chosen by.
+NETWORK_COLUMNS = ("UT", "DI", "TI", "DE", "ID", "PY", "TC", "DA")
 #: Tags converted to nullable integers.
 INTEGER_COLUMNS = ("PY", "TC", "Z9")
 #: Tags whose share of non-empty values the report gives.
@@ -191,7 +194,8 @@ class Corpus:
     ----------
     records
         One row per kept record, RangeIndex, in input order. Columns: the tags
-        (``UT DI TI SO DT DE ID PY TC Z9 DA`` and any asked for), then ``file`` and ``line``.
+        (:data:`DEFAULT_COLUMNS`, or :data:`NETWORK_COLUMNS` for a lean read, and any asked
+        for), then ``file`` and ``line``.
         Text columns are ``string[pyarrow]`` (missing or empty = ``<NA>``); ``PY``, ``TC``,
         ``Z9`` are ``Int64``; ``line`` (1-based, where the record starts) is ``int64``.
         Keyword fields ``DE``/``ID`` are the raw ``"; "``-separated strings.
@@ -215,7 +219,9 @@ class Corpus:
         return build_network(self, **options)
 
 
-def read(*paths: str | os.PathLike, strict: bool = False, columns: Iterable[str] | None = None) -> Corpus:
+def read(
+    *paths: str | os.PathLike, strict: bool = False, columns: Iterable[str] | None = None, lean: bool = False
+) -> Corpus:
     """Read Web of Science exports into a de-duplicated :class:`Corpus`.
 
     Parameters
@@ -231,6 +237,10 @@ def read(*paths: str | os.PathLike, strict: bool = False, columns: Iterable[str]
         skipping it with a warning.
     columns
         Extra tags to keep besides :data:`DEFAULT_COLUMNS` (e.g. ``["AB", "AU", "C1"]``).
+    lean
+        Keep only :data:`NETWORK_COLUMNS` (and ``columns``): the other tags are not even
+        parsed. For keyword networks, which need nothing else; the duplicates report then
+        compares copies on these fields only.
 
     Raises
     ------
@@ -241,7 +251,7 @@ def read(*paths: str | os.PathLike, strict: bool = False, columns: Iterable[str]
     """
     if not paths:
         raise OptionError("read: give at least one file, directory or glob pattern")
-    tags = _columns(columns)
+    tags = _columns(columns, NETWORK_COLUMNS if lean else DEFAULT_COLUMNS)
     wanted = tags if "AB" in tags else (*tags, "AB")  # AB's coverage is reported even if not kept
     files: list[FileReport] = []
     tables: list[pa.Table] = []
@@ -304,12 +314,12 @@ def _read_file(
     return table, result.skipped, notes, (reader.name, text.encoding, text.newline)
 
 
-def _columns(columns: Iterable[str] | None) -> tuple[str, ...]:
+def _columns(columns: Iterable[str] | None, base: tuple[str, ...]) -> tuple[str, ...]:
     extra = [columns] if isinstance(columns, str) else list(columns or ())
     for tag in extra:
         if not isinstance(tag, str) or not _TAG.fullmatch(tag):
             raise OptionError(f"columns: {tag!r} is not a two-letter Web of Science field tag (e.g. 'AB')")
-    return tuple(dict.fromkeys([*DEFAULT_COLUMNS, *extra]))
+    return tuple(dict.fromkeys([*base, *extra]))
 
 
 def _expand(paths: Iterable[str | os.PathLike]) -> list[tuple[str, bool]]:

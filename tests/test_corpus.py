@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import bibnet
-from bibnet.corpus import DEFAULT_COLUMNS
+from bibnet.corpus import DEFAULT_COLUMNS, NETWORK_COLUMNS
 from bibnet.dedup import deduplicate
 from bibnet.errors import InputError, OptionError
 
@@ -90,6 +90,19 @@ def test_extra_columns():
     corpus = bibnet.read(WOS / "edge_cases" / "whs_climate_savedrecs_1.txt", columns=["AB"])
     assert corpus.records["DE"].isna().all() and corpus.records["ID"].isna().all()
     assert corpus.records["AB"].notna().sum() == round(corpus.report.fields["AB"] * 161)
+
+
+def test_lean_read_keeps_what_networks_use_and_gives_the_same_network():
+    """lean=True parses only NETWORK_COLUMNS; duplicates and the network do not change."""
+    paths = (WOS / "tab", WOS / "plaintext")
+    full, lean = bibnet.read(*paths), bibnet.read(*paths, lean=True)
+    assert list(lean.records.columns) == [*NETWORK_COLUMNS, "file", "line"]
+    assert lean.report.records == full.report.records and lean.report.duplicates == full.report.duplicates > 0
+    assert lean.records[["file", "line"]].equals(full.records[["file", "line"]])
+    assert lean.report.fields == full.report.fields
+    a, b = full.network(min_occurrences=3), lean.network(min_occurrences=3)
+    assert len(a) > 10 and a.items.equals(b.items) and (a.cooccurrence != b.cooccurrence).nnz == 0
+    assert bibnet.read(WOS / "tab", lean=True, columns=["AB"]).records.columns[len(NETWORK_COLUMNS)] == "AB"
 
 
 @pytest.mark.parametrize("bad", ["abstract", "ab", "A", 7, "file"])

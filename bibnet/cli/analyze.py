@@ -30,7 +30,7 @@ def command(paths: tuple[str, ...], strict: bool, out: str, no_figures: bool, no
     from bibnet.analysis import AnalysisParams, analyze, published_summary
     from bibnet.corpus import read
 
-    corpus = read(*default_inputs(paths), strict=strict)
+    corpus = read(*default_inputs(paths), strict=strict, lean=True)
     print_load_report(corpus.report)
     result = analyze(
         corpus, Path(out), network=network_params(opts), clustering=cluster_params(opts), layout=layout_params(opts),

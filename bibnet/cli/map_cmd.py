@@ -28,7 +28,7 @@ def command(paths: tuple[str, ...], strict: bool, out: str, formats: tuple[str, 
     """
     from bibnet.corpus import read
 
-    corpus = read(*default_inputs(paths), strict=strict)
+    corpus = read(*default_inputs(paths), strict=strict, lean=True)
     print_load_report(corpus.report)
     net = corpus.network(params=network_params(opts)).cluster(params=cluster_params(opts))
     lp = layout_params(opts)

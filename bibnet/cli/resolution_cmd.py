@@ -27,7 +27,7 @@ def command(paths: tuple[str, ...], strict: bool, resolutions: str | None, chang
             grid = [float(r) for r in resolutions.split(",") if r.strip()]
         except ValueError:
             raise click.BadParameter(f"expected numbers separated by commas, got {resolutions!r}", param_hint="--resolutions")
-    corpus = read(*default_inputs(paths), strict=strict)
+    corpus = read(*default_inputs(paths), strict=strict, lean=True)
     print_load_report(corpus.report)
     net = corpus.network(params=network_params(opts))
     table = resolution_profile(net.weights, resolutions=grid, params=cluster_params(opts), change_points=change_points)

@@ -34,7 +34,7 @@ def suggest(paths: tuple[str, ...], strict: bool, keywords: str, min_occurrences
     from bibnet.keywords import extract
     from bibnet.suggest import SuggestRules, suggest_for, write_thesaurus
 
-    corpus = read(*default_inputs(paths), strict=strict)
+    corpus = read(*default_inputs(paths), strict=strict, lean=True)
     print_load_report(corpus.report)
     occ = extract(corpus.records, keywords)
     rules = SuggestRules(**{rule: False for rule in off})
