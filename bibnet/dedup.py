@@ -49,19 +49,21 @@ def deduplicate(records: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     n = len(records)
     ut = _col(records, "UT")
     ut = pc.utf8_upper(pc.utf8_trim_whitespace(ut))
-    doi = _normal_doi(_col(records, "DI"))
-    title_year = _title_year(_col(records, "TI"), _col(records, "PY"))
     database = _database(ut)
 
     rank = _recency(records)
     winner = np.arange(n)
     alive = np.ones(n, dtype=bool)
     key_name = np.full(n, "", dtype=object)
+    doi = _normal_doi(_col(records, "DI"))
     for name, key, conflicts in (
-        ("UT", ut, ()),
-        ("DOI", doi, ((ut, database),)),
-        ("title+year", title_year, ((ut, database), (doi, None))),
+        ("UT", lambda: ut, ()),
+        ("DOI", lambda: doi, ((ut, database),)),
+        ("title+year", lambda: _title_year(_col(records, "TI"), _col(records, "PY")), ((ut, database), (doi, None))),
     ):
+        if conflicts and _all_apart(alive, ut, database):
+            continue  # and the title keys, the costliest, are not even computed
+        key = key()
         rows = np.flatnonzero(alive & _notnull(key))
         if rows.size < 2:
             continue
@@ -84,6 +86,14 @@ def deduplicate(records: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
     kept = records.iloc[np.flatnonzero(alive)].reset_index(drop=True)
     return kept, _duplicates_table(records, np.flatnonzero(~alive), winner, key_name)
+
+
+def _all_apart(alive: np.ndarray, ut: pa.Array, database: pa.Array) -> bool:
+    """True when no two remaining records may merge in the DOI and title rounds: all have a
+    UT of one database, and after the UT round these UTs all differ. (The usual case: a WoS
+    Core Collection export gives every record a ``WOS:`` UT.)"""
+    rows = pa.array(np.flatnonzero(alive))
+    return ut.take(rows).null_count == 0 and len(pc.unique(database.take(rows))) <= 1
 
 
 def _col(records: pd.DataFrame, name: str) -> pa.Array:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 import bibnet
@@ -284,6 +285,21 @@ def test_dedup_rounds():
         [12, "DOI", 13],
     ]
     assert dups["differs"].tolist() == ["UT, DI, TI", "UT, TI", "UT, DI", "UT, DI"]  # raw values compared
+
+
+def test_dedup_records_all_with_wos_uts_skip_the_doi_and_title_rounds(monkeypatch):
+    """Every record has a WOS: UT: after the UT round none may merge, so the title keys (the
+    costliest step) are not computed; one MEDLINE record makes the rounds run again."""
+    import bibnet.dedup as dedup
+
+    rows = [{"UT": f"WOS:{i}", "DI": "10.1/same", "TI": "Same title", "PY": 2020} for i in range(3)]
+    called = []
+    monkeypatch.setattr(dedup, "_title_year", lambda *a: called.append(1) or pa.nulls(len(a[0]), pa.large_string()))
+    kept, dups = deduplicate(frame(rows + [{"UT": "WOS:1", "TI": "Copy", "PY": 2020}]))
+    assert len(kept) == 3 and dups["key"].tolist() == ["UT"] and not called
+    monkeypatch.undo()
+    kept, dups = deduplicate(frame(rows[:1] + [{"UT": "MEDLINE:9", "TI": "Same title!", "PY": 2020}]))
+    assert dups["key"].tolist() == ["title+year"]
 
 
 def test_dedup_nothing_to_do():
