@@ -232,13 +232,14 @@ class Network:
     # -- accessors ---------------------------------------------------------------------------
     def links(self) -> pd.DataFrame:
         """Links as a DataFrame: ``source``, ``target`` (ids), ``strength``, each pair once."""
-        upper = sp.triu(self.cooccurrence, k=1).tocoo()
-        order = np.lexsort((upper.col, upper.row))
+        upper = sp.triu(self.cooccurrence, k=1, format="csr")
+        upper.sort_indices()  # then its COO form is sorted by (row, column): no lexsort needed
+        upper = upper.tocoo()
         return pd.DataFrame(
             {
-                "source": upper.row[order].astype(np.int64) + 1,
-                "target": upper.col[order].astype(np.int64) + 1,
-                "strength": upper.data[order].astype(np.float64),
+                "source": upper.row.astype(np.int64) + 1,
+                "target": upper.col.astype(np.int64) + 1,
+                "strength": upper.data.astype(np.float64),
             }
         )
 
