@@ -263,7 +263,7 @@ def bench_stages(records: int, *, runs: int = RUNS, baseline_runs: int | None = 
     """
     import bibnet
     from bibnet.clustering import ClusterParams, cluster
-    from bibnet.cooccurrence import cooccurrence, record_weights
+    from bibnet.cooccurrence import cooccurrence, record_weights, select_columns
     from bibnet.keywords import extract
     from bibnet.network import NetworkParams, from_occurrences
     from bibnet.normalize import normalize
@@ -289,8 +289,7 @@ def bench_stages(records: int, *, runs: int = RUNS, baseline_runs: int | None = 
 
     # matrix: the occurrence threshold and the incidence matrix of the kept keywords
     def kept_matrix():
-        kept = (occ.occurrences >= MIN_OCCURRENCES).nonzero()[0]
-        return occ.matrix.tocsc()[:, kept].tocsr()
+        return select_columns(occ.matrix, (occ.occurrences >= MIN_OCCURRENCES).nonzero()[0])
 
     t_mx, incidence = timed(kept_matrix, runs=runs)
     b_mx, selected = timed(lambda: baseline.select(lists, counts, MIN_OCCURRENCES), runs=base_runs)

@@ -58,6 +58,22 @@ def cooccurrence(incidence: sp.spmatrix, weights: np.ndarray | None = None) -> s
     return c
 
 
+def select_columns(matrix: sp.csr_matrix, columns: np.ndarray) -> sp.csr_matrix:
+    """Columns ``columns`` (ascending, distinct) of a CSR matrix, as CSR with sorted indices.
+
+    One pass over the entries through a column map, where ``tocsc()[:, columns]`` would copy
+    the matrix twice: the cost grows with the entries only, not with the number of columns.
+    """
+    matrix = sp.csr_matrix(matrix)
+    matrix.sort_indices()
+    remap = np.full(matrix.shape[1], -1, dtype=np.int64)
+    remap[columns] = np.arange(len(columns))
+    new = remap[matrix.indices]
+    keep = new >= 0
+    indptr = np.concatenate([[0], np.cumsum(keep)])[matrix.indptr]
+    return sp.csr_matrix((matrix.data[keep], new[keep].astype(np.int32), indptr), shape=(matrix.shape[0], len(columns)))
+
+
 def top_by_link_strength(cooc: sp.csr_matrix, n: int) -> np.ndarray:
     """Indices of the ``n`` keywords with the greatest total link strength.
 

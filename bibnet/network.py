@@ -20,7 +20,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from bibnet.cooccurrence import Counting, cooccurrence, record_weights, top_by_link_strength
+from bibnet.cooccurrence import Counting, cooccurrence, record_weights, select_columns, top_by_link_strength
 from bibnet.errors import OptionError
 from bibnet.keywords import FIELD_NAMES, Field, KeywordOccurrences, LabelCase, clean, extract
 from bibnet.memory import release
@@ -447,7 +447,7 @@ def _subset(sel: np.ndarray, kept: np.ndarray, incidence: sp.csr_matrix, cooc: s
     """Keep the keywords at positions ``sel`` (ascending) of the current selection."""
     cooc = cooc[sel][:, sel].tocsr()
     cooc.sort_indices()
-    return kept[sel], sp.csc_matrix(incidence)[:, sel].tocsr(), cooc
+    return kept[sel], select_columns(incidence, sel), cooc
 
 
 def from_occurrences(occ: KeywordOccurrences, records: pd.DataFrame, params: NetworkParams) -> Network:
@@ -455,7 +455,7 @@ def from_occurrences(occ: KeywordOccurrences, records: pd.DataFrame, params: Net
     occurrences = occ.occurrences
     kept = np.flatnonzero(occurrences >= params.min_occurrences)
     meeting = len(kept)
-    incidence = sp.csc_matrix(occ.matrix)[:, kept].tocsr()
+    incidence = select_columns(occ.matrix, kept)
     weights = record_weights(occ.keywords_per_record, params.counting)
     cooc = cooccurrence(incidence, weights)
     if params.top is not None and params.top < len(kept):

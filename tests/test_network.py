@@ -184,3 +184,18 @@ def test_largest_component_only():
     largest = build_network(recs, min_occurrences=1, largest_component=True)
     assert list(largest.items["label"]) == ["a", "b", "c"] and largest.summary()["components"] == 1
     assert largest.keywords_meeting_threshold == 6
+
+
+def test_select_columns_matches_scipy_column_indexing():
+    import scipy.sparse as sp
+
+    from bibnet.cooccurrence import select_columns
+
+    m = sp.random(300, 500, density=0.05, format="csr", random_state=np.random.default_rng(3), dtype=np.float64)
+    cols = np.flatnonzero(np.random.default_rng(4).random(500) < 0.3)
+    got, expected = select_columns(m, cols), m.tocsc()[:, cols].tocsr()
+    expected.sort_indices()
+    assert got.shape == (300, len(cols)) and got.has_sorted_indices
+    assert np.array_equal(got.indptr, expected.indptr) and np.array_equal(got.indices, expected.indices)
+    assert np.array_equal(got.data, expected.data)
+    assert select_columns(m, np.array([], dtype=np.int64)).shape == (300, 0)
