@@ -739,8 +739,8 @@ def render(res: Results) -> str:
             "## Whole process",
             "",
             "`python -m bibnet ...` from start to exit (imports included). Memory: the largest resident set of one "
-            "process (`ru_maxrss`, what `/usr/bin/time -v` reports) and the peak of the whole run, its clustering "
-            "workers included (summed PSS, sampled every 0.1 s); the highest of all runs. Baseline: "
+            "process (`ru_maxrss`, what `/usr/bin/time -v` reports) and the peak of the whole run, worker processes "
+            "included (`analyze` draws its pictures in them) (summed PSS, sampled every 0.1 s); the highest of all runs. Baseline: "
             "`python -m benchmarks.baseline` (the same pipeline, pandas + networkx, as a process).",
             "",
             "| command | bibnet s | MB, largest process | MB, whole run | baseline s | baseline MB | speed-up | note |",
