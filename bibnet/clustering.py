@@ -4,10 +4,10 @@ VOSviewer clusters with the Constant Potts Model on the normalised link strength
 with unit node weights and resolution ``gamma``: best of 10 random starts of 10 Leiden
 iterations each, then small clusters are merged and clusters are numbered by size.
 The engine is bibnet's own compiled Leiden (:mod:`bibnet._leiden_kernels`), VOSviewer's
-algorithm on compressed sparse rows: 2.8 times as fast as python-igraph's
-``community_leiden(objective_function="CPM")`` on 4.3 million links, which optimises the same
-function and which the tests use as the reference; :func:`quality` recomputes the value
-independently.
+algorithm on compressed sparse rows: about 3 times as fast as python-igraph's
+``community_leiden(objective_function="CPM")`` (one start on 4.3 million links: 8.9 s against
+29.4 s, ``benchmarks/RESULTS.md``), which optimises the same function and which the tests use
+as the reference; :func:`quality` recomputes the value independently.
 
 Each start is seeded from :func:`bibnet.seeding.start_seeds`, so a start's result depends
 only on the network and its seed: the same in every process, whatever ran before, and
@@ -242,7 +242,7 @@ def _leiden_starts(w: sp.csr_matrix, params: ClusterParams, *, jobs: int | None)
     """Membership of every random start of ``w`` (from :func:`checked_weights`), in start order
     (on several cores if it pays)."""
     # numba is imported when the first clustering runs, not with bibnet: commands that do not
-    # cluster do without its 0.1-0.4 s and 50 MB, and those that do have freed their input first.
+    # cluster do without its 0.1-0.4 s and 50 MB.
     from bibnet import _leiden_kernels as kernels
 
     seeds = start_seeds(params.seed, params.random_starts)
@@ -254,7 +254,8 @@ def _leiden_starts(w: sp.csr_matrix, params: ClusterParams, *, jobs: int | None)
         return kernels.leiden(indptr, indices, data, params.resolution, params.randomness, params.iterations, seed)
 
     if jobs is None:
-        jobs = cpus() if len(network[1]) * len(seeds) >= _PARALLEL_MIN_WORK else 1
+        links = len(network[1]) // 2  # each link is stored in both rows
+        jobs = cpus() if links * len(seeds) >= _PARALLEL_MIN_WORK else 1
     jobs = max(1, min(jobs, len(seeds)))
     if jobs == 1:
         return [start(seed) for seed in seeds]

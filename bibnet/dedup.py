@@ -56,14 +56,14 @@ def deduplicate(records: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     alive = np.ones(n, dtype=bool)
     key_name = np.full(n, "", dtype=object)
     doi = _normal_doi(_col(records, "DI"))
-    for name, key, conflicts in (
+    for name, make_key, conflicts in (
         ("UT", lambda: ut, ()),
         ("DOI", lambda: doi, ((ut, database),)),
         ("title+year", lambda: _title_year(_col(records, "TI"), _col(records, "PY")), ((ut, database), (doi, None))),
     ):
         if conflicts and _all_apart(alive, ut, database):
             continue  # and the title keys, the costliest, are not even computed
-        key = key()
+        key = make_key()
         rows = np.flatnonzero(alive & _notnull(key))
         if rows.size < 2:
             continue

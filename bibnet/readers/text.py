@@ -150,7 +150,7 @@ def _bom(head: bytes) -> tuple[str | None, int]:
     return None, 0
 
 
-def _decode_body(raw: bytes, encoding: str | None, path: str) -> Text:
+def _decode_body(raw: bytes | memoryview, encoding: str | None, path: str) -> Text:
     if encoding is None:
         encoding = "utf-8"
         if _looks_like_bomless_utf16(raw[:4096]):
@@ -201,7 +201,7 @@ def _line_ends(data: bytes, counts: tuple[int, int, int] | None = None) -> tuple
     return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n"), "mixed"
 
 
-def _utf16_to_utf8(raw: bytes, *, big_endian: bool, path: str) -> tuple[bytes, tuple[int, int, int]]:
+def _utf16_to_utf8(raw: bytes | memoryview, *, big_endian: bool, path: str) -> tuple[bytes, tuple[int, int, int]]:
     """Transcode UTF-16 to UTF-8; also the numbers of CRs, CR-LFs and LFs (for :func:`_line_ends`)."""
     if len(raw) % 2:
         raise InputError(f"{path}: truncated UTF-16 file (odd number of bytes)")
