@@ -101,6 +101,24 @@ def test_decode_errors(raw, message):
     assert "\n" not in str(err.value)
 
 
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (codecs.BOM_UTF16_LE + "PT\tTI\n".encode("utf-16-le") + b"\x00", "truncated UTF-16 file (odd number of bytes)"),
+        (codecs.BOM_UTF16_LE + "PT\n".encode("utf-16-le") + b"\x00\xdcA\x00", "line 2: invalid UTF-16"),
+        (codecs.BOM_UTF16_BE, "file is empty"),
+    ],
+)
+def test_load_utf16_errors_from_the_memory_map(tmp_path, raw, message):
+    """UTF-16 files are transcoded from a memory map: errors still name file and line."""
+    path = tmp_path / "savedrecs.txt"
+    path.write_bytes(raw)
+    with pytest.raises(InputError, match=re.escape(message)) as err:
+        load(str(path))
+    assert str(err.value).startswith(str(path)) and "\n" not in str(err.value)
+    path.unlink()  # the map is gone with the error: the file can be removed
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=300))
 def test_utf16_transcoder_matches_codecs(s):
