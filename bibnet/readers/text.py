@@ -205,7 +205,8 @@ def _utf16_to_utf8(raw: bytes | memoryview, *, big_endian: bool, path: str) -> t
     """Transcode UTF-16 to UTF-8; also the numbers of CRs, CR-LFs and LFs (for :func:`_line_ends`)."""
     if len(raw) % 2:
         raise InputError(f"{path}: truncated UTF-16 file (odd number of bytes)")
-    from bibnet.readers._utf16 import utf16_to_utf8  # numba: imported when a UTF-16 file comes
+    # numba is imported when the first UTF-16 file comes, not with every read
+    from bibnet.readers._utf16 import utf16_to_utf8
 
     units = np.frombuffer(raw, "<u2")
     if big_endian:
