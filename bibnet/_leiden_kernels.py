@@ -185,7 +185,7 @@ def _refine(indptr, indices, data, nw, memb, k, gamma, theta):
         if merged[own]:
             continue
         whole = total[memb[v]]
-        if outside[own] < weight[own] * (whole - weight[own]) * gamma:
+        if not _well_connected(outside[own], weight[own], whole, gamma):
             continue  # not well connected to its cluster: stays a singleton
         to_whole = outside[own]  # link weight from v to the rest of its cluster (v is alone)
         weight[own] = 0.0
@@ -202,25 +202,27 @@ def _refine(indptr, indices, data, nw, memb, k, gamma, theta):
                     neighbours[m] = c
                     m += 1
                 to_cluster[c] += data[p]
+        # The gain of joining each candidate, -1 where it may not be joined (only choices
+        # that do not lower the quality count, so any negative value means "never").
         best_gain = 0.0  # staying alone gains 0
         for i in range(m):
             c = neighbours[i]
+            gain = -1.0
             if _well_connected(outside[c], weight[c], whole, gamma):
-                best_gain = max(best_gain, to_cluster[c] - nw[v] * weight[c] * gamma)
+                gain = to_cluster[c] - nw[v] * weight[c] * gamma
+                best_gain = max(best_gain, gain)
+            cumulative[i] = gain
         # exp((gain - best_gain) / theta): the same probabilities as exp(gain / theta),
         # without overflow for large gains. The best choice adds exp(0) = 1, so terms below
         # exp(-40) = 4e-18 do not count; skipping them spares libm's slow underflow path,
         # which cost more than the rest of the refinement (with theta = 0.01 most terms
-        # underflow).
+        # underflow). The gains are turned into running sums in place.
         running = 0.0
         for i in range(m):
-            c = neighbours[i]
-            if _well_connected(outside[c], weight[c], whole, gamma):
-                gain = to_cluster[c] - nw[v] * weight[c] * gamma
-                if gain >= 0.0:
-                    x = (gain - best_gain) / theta
-                    if x > -40.0:
-                        running += exp(x)
+            if cumulative[i] >= 0.0:
+                x = (cumulative[i] - best_gain) / theta
+                if x > -40.0:
+                    running += exp(x)
             cumulative[i] = running
         chosen = neighbours[min(np.searchsorted(cumulative[:m], running * np.random.random(), side="right"), m - 1)]
         # v's links into `chosen` are now inside it, the others to its cluster lead outside.
@@ -237,6 +239,8 @@ def _refine(indptr, indices, data, nw, memb, k, gamma, theta):
 
 @helper
 def _well_connected(outside, weight, whole, gamma):
+    """Leiden's condition for a (refined) cluster of node weight ``weight`` inside a cluster of
+    ``whole``: its links to the rest of that cluster weigh at least ``gamma * weight * rest``."""
     return outside >= weight * (whole - weight) * gamma
 
 
