@@ -1,8 +1,9 @@
 """Worker processes, in one place: how many cores there are and how workers start.
 
-``analyze`` draws its static pictures in worker processes (clustering runs its random starts
-in threads, see :mod:`bibnet.clustering`, and only asks :func:`cpus`). On Linux workers are forked: cheap, and they inherit the loaded libraries and data;
-elsewhere the platform's default start method is used.
+``analyze`` draws its static pictures in worker processes; clustering runs its random starts
+in threads (see :mod:`bibnet.clustering`) and only asks :func:`cpus`. On Linux workers are
+forked: cheap, and they inherit the loaded libraries and data; elsewhere the platform's
+default start method is used.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
 
@@ -22,12 +22,7 @@ def cpus() -> int:
         return os.cpu_count() or 1
 
 
-def pool(workers: int, *, initializer: Callable[..., None] | None = None, initargs: tuple = ()) -> ProcessPoolExecutor:
-    """A pool of ``workers`` processes, forked where the platform allows it.
-
-    ``initializer(*initargs)`` runs once in each worker as it starts. A forked worker finds
-    ``initargs`` in the memory it shares with the parent; they are pickled only where
-    workers are spawned.
-    """
+def pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes, forked where the platform allows it."""
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
-    return ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs)
+    return ProcessPoolExecutor(workers, mp_context=context)
