@@ -6,7 +6,8 @@ order vary with export date and database, so columns are found by tag. Most expo
 every data line with one more (empty) field than the header has tags; "All Databases"
 exports may repeat a tag (the first non-empty value is used).
 
-Parsing is pyarrow's multithreaded CSV reader on the wanted columns only. Line numbers
+Parsing is pyarrow's CSV reader on the wanted columns only, one thread per file
+(:func:`bibnet.read` reads two files at once). Line numbers
 come from one numpy pass over the bytes, which also finds the malformed lines (a field
 count the file's other lines do not have): those are skipped and reported, not fatal.
 """
@@ -149,7 +150,9 @@ def _parse(text: Text, data: bytes, names: list[str], wanted: list[str]) -> pa.T
         try:
             return pv.read_csv(
                 pa.py_buffer(data),
-                read_options=pv.ReadOptions(column_names=names, skip_rows=1, block_size=block),
+                # pyarrow's own threads made reading slower (files already come two at a
+                # time) and kept ~20 MB in their allocator heaps for the rest of the run.
+                read_options=pv.ReadOptions(column_names=names, skip_rows=1, block_size=block, use_threads=False),
                 parse_options=pv.ParseOptions(
                     delimiter="\t",
                     quote_char=False,
