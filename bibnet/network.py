@@ -232,15 +232,20 @@ class Network:
     # -- accessors ---------------------------------------------------------------------------
     def links(self) -> pd.DataFrame:
         """Links as a DataFrame: ``source``, ``target`` (ids), ``strength``, each pair once."""
-        upper = sp.triu(self.cooccurrence, k=1, format="csr")
-        upper.sort_indices()  # then its COO form is sorted by (row, column): no lexsort needed
-        upper = upper.tocoo()
+        cooc = self.cooccurrence
+        if not cooc.has_sorted_indices:
+            cooc = cooc.sorted_indices()
+        # The upper triangle read straight off the CSR arrays comes sorted by (source,
+        # target); sp.triu would first copy the whole matrix to COO.
+        source = np.repeat(np.arange(1, cooc.shape[0] + 1, dtype=np.int64), np.diff(cooc.indptr))
+        upper = cooc.indices >= source  # column > row (source is row + 1)
         return pd.DataFrame(
             {
-                "source": upper.row.astype(np.int64) + 1,
-                "target": upper.col.astype(np.int64) + 1,
-                "strength": upper.data.astype(np.float64),
-            }
+                "source": source[upper],
+                "target": cooc.indices[upper].astype(np.int64) + 1,
+                "strength": cooc.data[upper].astype(np.float64),
+            },
+            copy=False,
         )
 
     def vosviewer_items(self, *, extra_scores: bool = True) -> pd.DataFrame:

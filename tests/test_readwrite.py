@@ -426,6 +426,9 @@ def test_json_writes_text_as_is(tmp_path):
         (lambda i, l: (i, l.assign(source=[1, 1, 2, 2], target=[2, 3, 1, 4])), "pair (1, 2) appears twice"),
         (lambda i, l: (i, l.assign(strength=[1.0, -1.0, 1.0, 1.0])), "strength -1 is negative"),
         (lambda i, l: (i, l.assign(target=[2, 3, 3, 9])), "id 9 is not an item"),
+        (lambda i, l: (i, l.assign(source=[0, 1, 2, 3])), "id 0 is not an item"),
+        (lambda i, l: (i, l.assign(source=pd.array([1, None, 2, 3], dtype="Int64"))), "an id is missing"),
+        (lambda i, l: (i, l.assign(target=[2.0, 3.5, 3.0, 4.0])), "column 'target' must hold whole numbers"),
     ],
 )
 def test_writers_refuse_what_vosviewer_rejects(tmp_path, change, message):
@@ -440,6 +443,12 @@ def test_zero_and_self_links_are_not_written(tmp_path):
     links = pd.DataFrame({"source": [3, 1, 2, 1, 4], "target": [1, 1, 3, 4, 2], "strength": [2.0, 5.0, 0.0, 0.00004, 0.5]})
     write_network(links, tmp_path / "n.txt")
     assert (tmp_path / "n.txt").read_text() == "1\t3\t2\n2\t4\t0.5\n"
+
+
+def test_reversed_links_are_turned_round_and_sorted(tmp_path):
+    links = pd.DataFrame({"source": [3, 2, 4], "target": [1, 1, 3], "strength": [2.0, 1.5, 1.0]})
+    write_network(links, tmp_path / "n.txt")
+    assert (tmp_path / "n.txt").read_text() == "1\t2\t1.5\n1\t3\t2\n3\t4\t1\n"
 
 
 def test_tiny_maps_are_written(tmp_path):

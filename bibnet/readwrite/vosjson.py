@@ -82,7 +82,9 @@ def write_json(vmap: VOSviewerMap, path: str | Path, *, indent: int | None = 2) 
             yield ("[" + _pad(3, indent)).encode()
             for k, (source, target, strength) in enumerate(formatted_links(links)):
                 lines = _format.glue('{"source_id": ', source, ', "target_id": ', target, ', "strength": ', strength, "}")
-                yield (sep(3).encode() if k else b"") + _format.concat(lines, sep(3))
+                if k:
+                    yield sep(3).encode()
+                yield _format.concat(lines, sep(3))
             yield (_pad(2, indent) + "]").encode()
         yield after.encode("utf-8")
 

@@ -385,16 +385,16 @@ def check_links(vmap_or_links: VOSviewerMap | pd.DataFrame) -> pd.DataFrame:
     for required in ("source", "target", "strength"):
         if required not in links:
             raise OptionError(f"links: no {required!r} column")
-    source, target = _integral(links["source"], "source"), _integral(links["target"], "target")
-    if source.isna().any() or target.isna().any():
-        raise OptionError("links: an id is missing")
+    s, t = _link_ids(links["source"], "source"), _link_ids(links["target"], "target")
     strength = _floats(links["strength"], "strength")
     bad = ~np.isfinite(strength) | (strength < 0)
     if bad.any():
         raise OptionError(f"links: strength {strength[np.argmax(bad)]:g} is negative or not finite")
-    s, t = source.to_numpy(np.int64), target.to_numpy(np.int64)
     keep = (s != t) & (_format.rounded(strength) > 0)  # a written "0" would read as 1 in VOSviewer
-    s, t, strength = np.minimum(s, t)[keep], np.maximum(s, t)[keep], strength[keep]
+    if keep.all():  # the usual case: no copies of what may be millions of links
+        s, t = (s, t) if np.all(s < t) else (np.minimum(s, t), np.maximum(s, t))
+    else:
+        s, t, strength = np.minimum(s, t)[keep], np.maximum(s, t)[keep], strength[keep]
     if not _increasing(s, t):  # the usual input is sorted already: skip the sort
         order = np.lexsort((t, s))
         s, t, strength = s[order], t[order], strength[order]
@@ -402,14 +402,15 @@ def check_links(vmap_or_links: VOSviewerMap | pd.DataFrame) -> pd.DataFrame:
         if repeated.any():
             i = int(np.argmax(repeated))
             raise OptionError(f"links: pair ({s[i]}, {t[i]}) appears twice (VOSviewer would add the strengths)")
-    out = pd.DataFrame({"source": s, "target": t, "strength": strength})
     if vmap is not None:
-        ids = vmap.items["id"].to_numpy()
-        for column in ("source", "target"):
-            unknown = ~np.isin(out[column].to_numpy(), ids)
+        known = np.unique(vmap.items["id"].to_numpy())
+        for ids in (s, t):
+            # ids sorted: a link id is an item's if it is found where searchsorted puts it
+            at = np.minimum(np.searchsorted(known, ids), max(len(known) - 1, 0))
+            unknown = known[at] != ids if len(known) else np.ones(len(ids), dtype=bool)
             if unknown.any():
-                raise OptionError(f"links: id {out[column].iloc[int(np.argmax(unknown))]} is not an item")
-    return out
+                raise OptionError(f"links: id {ids[int(np.argmax(unknown))]} is not an item")
+    return pd.DataFrame({"source": s, "target": t, "strength": strength}, copy=False)
 
 
 def _increasing(s: np.ndarray, t: np.ndarray) -> bool:
@@ -423,9 +424,21 @@ def _numeric(column: pd.Series) -> bool:
 
 def _floats(column: pd.Series, name: str) -> np.ndarray:
     """A column as float64 (NaN for missing); :class:`OptionError` if it is not numeric."""
+    if column.dtype == np.float64:
+        return column.to_numpy()  # no copy (the strengths of millions of links)
     if not _numeric(column) and not column.isna().all():
         raise OptionError(f"items: column {name!r} is not numeric")
     return pd.array(column, dtype="Float64").to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _link_ids(column: pd.Series, name: str) -> np.ndarray:
+    """Link ids as int64; :class:`OptionError` if one is missing or not a whole number."""
+    if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iu":
+        return column.to_numpy(dtype=np.int64)  # no copy for int64, nothing can be missing
+    ids = _integral(column, name)
+    if ids.isna().any():
+        raise OptionError("links: an id is missing")
+    return ids.to_numpy(dtype=np.int64)
 
 
 def _integral(column: pd.Series, name: str) -> pd.Series:
