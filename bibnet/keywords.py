@@ -77,7 +77,12 @@ def clean(values: pa.Array, *, lower: bool = True) -> pa.Array:
     Lower-casing is Unicode-aware (utf8proc), so Cyrillic, Kazakh and accented Latin
     keywords fold correctly.
     """
-    values = pc.replace_substring_regex(values, pattern=r"\s+", replacement=" ")
+    # Few keywords hold a run of white space or a tab: a regex match finds them at a sixth of
+    # the cost of a regex replacement on all of them, which then runs on those few only.
+    messy = pc.match_substring_regex(values, r"\s\s|[^\S ]")
+    if pc.any(messy).as_py():
+        fixed = pc.replace_substring_regex(values.filter(messy), pattern=r"\s+", replacement=" ")
+        values = pc.replace_with_mask(values, messy, fixed)
     values = pc.utf8_trim(values, characters=" ")
     return pc.utf8_lower(values) if lower else values
 
@@ -90,6 +95,12 @@ def _split(column: pd.Series) -> tuple[np.ndarray, pa.Array]:
     lists = pc.split_pattern(arr, pattern=";")
     parents = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False)
     return parents.astype(np.int64, copy=False), pc.list_flatten(lists)
+
+
+def _encode(values: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """Dictionary-encode strings; return (codes, uniques in order of first appearance)."""
+    enc = pc.dictionary_encode(values)
+    return enc.indices.to_numpy(zero_copy_only=False).astype(np.int64), enc.dictionary
 
 
 def _encode_sorted(values: pa.Array) -> tuple[np.ndarray, pa.Array]:
@@ -105,13 +116,13 @@ def _encode_sorted(values: pa.Array) -> tuple[np.ndarray, pa.Array]:
 
 
 def _incidence(docs: np.ndarray, cols: np.ndarray, shape: tuple[int, int]) -> sp.csr_matrix:
-    """Binary CSR matrix with a 1 at each (doc, col), duplicates counted once."""
-    code = np.sort(docs * shape[1] + cols)
-    code = code[np.r_[True, code[1:] != code[:-1]]] if len(code) else code
-    indptr = np.zeros(shape[0] + 1, dtype=np.int64)
-    np.cumsum(np.bincount(code // max(shape[1], 1), minlength=shape[0]), out=indptr[1:])
-    data = np.ones(len(code), dtype=np.int8)
-    return sp.csr_matrix((data, (code % max(shape[1], 1)).astype(np.int32), indptr), shape=shape)
+    """Binary CSR matrix (int8, sorted indices) with a 1 at each (doc, col), duplicates once."""
+    # scipy's COO -> CSR is a counting sort (5x faster than sorting pair codes); boolean
+    # entries add up as "or", so a keyword repeated in a record stays 1.
+    ones = np.ones(len(docs), dtype=np.bool_)
+    matrix = sp.csr_matrix((ones, (docs, cols.astype(np.int32, copy=False))), shape=shape)
+    matrix.sum_duplicates()
+    return matrix.astype(np.int8)
 
 
 def extract(
@@ -151,8 +162,9 @@ def extract(
     raw = pa.concat_arrays([pa.array([], pa.large_string())] + [r for (_, r), _ in parts])
     author_flag = np.concatenate([np.zeros(0, bool)] + [np.full(len(d), a) for (d, _), a in parts])
 
-    # Clean only the distinct raw strings (far fewer than occurrences), then map back.
-    raw_codes, raw_uniques = _encode_sorted(raw)
+    # Clean only the distinct raw strings (far fewer than occurrences), then map back. Their
+    # order does not matter: keys and spellings are sorted after cleaning.
+    raw_codes, raw_uniques = _encode(raw)
     del raw, parts  # the occurrences' strings: only their codes are needed from here on
     spellings = clean(raw_uniques, lower=False)
     lowered = pc.utf8_lower(spellings)
