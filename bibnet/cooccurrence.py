@@ -6,12 +6,14 @@ cost is that of the document-keyword pairs of the kept keywords, never of all pa
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Literal
 
 import numpy as np
 import scipy.sparse as sp
 
 from bibnet.errors import OptionError
+from bibnet.workers import cpus
 
 Counting = Literal["full", "fractional"]
 
@@ -49,13 +51,37 @@ def cooccurrence(incidence: sp.spmatrix, weights: np.ndarray | None = None) -> s
         Symmetric float64 matrix with sorted indices and no explicit zeros.
     """
     a = sp.csr_matrix(incidence, dtype=np.float64)
+    left = a
     if weights is not None:
-        a = sp.csr_matrix(sp.diags(np.asarray(weights, dtype=np.float64)) @ a)
-    c = (a.T.tocsr() @ sp.csr_matrix(incidence, dtype=np.float64)).tocsr()
+        w = np.asarray(weights, dtype=np.float64)
+        # A record with fewer than two of these keywords adds to the diagonal only, which is
+        # dropped: with weight 1 on every record that has a pair (full counting) the
+        # product with diag(w) would change nothing.
+        if not np.all(w[np.diff(a.indptr) >= 2] == 1.0):
+            left = sp.csr_matrix(sp.diags(w) @ a)
+    c = _product(left.T.tocsr(), a)
     c.setdiag(0)
     c.eliminate_zeros()
     c.sort_indices()
     return c
+
+
+def _product(at: sp.csr_matrix, a: sp.csr_matrix) -> sp.csr_matrix:
+    """``at @ a`` with sorted indices, as two blocks of rows computed at once (scipy releases
+    the GIL while it multiplies and sorts), split where half of the work is done."""
+
+    def block(rows: slice) -> sp.csr_matrix:
+        product = (at[rows] @ a).tocsr()
+        product.sort_indices()
+        return product
+
+    work = np.cumsum(at @ np.diff(a.indptr).astype(np.float64))  # multiply-adds per output row
+    if cpus() < 2 or len(work) < 2 or work[-1] < 1e6:
+        return block(slice(None))
+    middle = int(np.searchsorted(work, work[-1] / 2)) + 1
+    with ThreadPoolExecutor(max_workers=2) as threads:
+        blocks = list(threads.map(block, (slice(0, middle), slice(middle, None))))
+    return sp.vstack(blocks, format="csr")
 
 
 def select_columns(matrix: sp.csr_matrix, columns: np.ndarray) -> sp.csr_matrix:

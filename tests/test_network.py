@@ -199,3 +199,40 @@ def test_select_columns_matches_scipy_column_indexing():
     assert np.array_equal(got.indptr, expected.indptr) and np.array_equal(got.indices, expected.indices)
     assert np.array_equal(got.data, expected.data)
     assert select_columns(m, np.array([], dtype=np.int64)).shape == (300, 0)
+
+
+def test_cleaning_collapses_any_run_of_white_space():
+    import pyarrow as pa
+
+    from bibnet.keywords import clean
+
+    raw = pa.array(["  Deep \t learning ", "x", " y", "tab\tend", "line\r\nbreak", "as is"], pa.large_string())
+    assert clean(raw).to_pylist() == ["deep learning", "x", "y", "tab end", "line break", "as is"]
+    assert clean(raw, lower=False).to_pylist()[0] == "Deep learning"
+
+
+def test_weights_are_applied_unless_they_change_nothing():
+    import scipy.sparse as sp
+
+    from bibnet.cooccurrence import cooccurrence
+
+    a = sp.csr_matrix(np.array([[1, 1, 0], [0, 1, 1], [1, 0, 0]], dtype=np.int8))
+    # record 2 has one keyword: whatever its weight, it adds no link
+    assert cooccurrence(a, np.array([1.0, 1.0, 0.0])).toarray().tolist() == cooccurrence(a).toarray().tolist()
+    assert cooccurrence(a, np.array([0.5, 1.0, 7.0])).toarray().tolist() == [[0, 0.5, 0], [0.5, 0, 1], [0, 1, 0]]
+
+
+def test_cooccurrence_in_two_blocks_equals_one_product(monkeypatch):
+    import scipy.sparse as sp
+
+    import bibnet.cooccurrence as co
+
+    monkeypatch.setattr(co, "cpus", lambda: 2)  # the two-thread path, even on one core
+    a = sp.random(5000, 300, density=0.1, format="csr", random_state=np.random.default_rng(5))
+    a.data[:] = 1.0
+    at = a.T.tocsr()
+    got, expected = co._product(at, a), (at @ a).tocsr()
+    expected.sort_indices()
+    assert got.has_sorted_indices and got.shape == (300, 300)
+    assert np.array_equal(got.indptr, expected.indptr) and np.array_equal(got.indices, expected.indices)
+    assert np.array_equal(got.data, expected.data)
