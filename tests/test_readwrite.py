@@ -445,6 +445,36 @@ def test_zero_and_self_links_are_not_written(tmp_path):
     assert (tmp_path / "n.txt").read_text() == "1\t3\t2\n2\t4\t0.5\n"
 
 
+def test_json_items_are_what_json_dumps_writes_for_each_item(tmp_path):
+    items = pd.DataFrame({
+        "id": np.arange(1, 6),
+        "label": ['plain', 'qu"ote', "back\\slash", "tab\there \x01", "ünï €"],
+        "description": ["<b>x</b>", None, "", "a", "b"],
+        "x": [0.1, np.nan, 123456789012.1234, -5.5, 1e15],
+        "y": [0.1, np.nan, -0.00004, 5.5, 3.0],
+        "cluster": pd.array([1, None, 2, 3, 1], dtype="Int64"),
+        "flag": [True, False, None, True, True],
+        "weight<Links>": [1.0, 2, 3, 4, 7e12],
+        "score<A>": [np.nan, 2019.5, np.nan, 1, 99999999999.99],
+        "score<B b>": [np.nan, np.nan, 1.25, 1, -123456789012.5],
+    })
+    write_json(VOSviewerMap(items=items, links=small_map().links.iloc[:0]), tmp_path / "m.json")
+    expected = [
+        {"id": 1, "label": "plain", "description": "<b>x</b>", "x": 0.1, "y": 0.1, "cluster": 1, "flag": True, "weights": {"Links": 1}},
+        {"id": 2, "label": 'qu"ote', "flag": False, "weights": {"Links": 2}, "scores": {"A": 2019.5}},
+        {"id": 3, "label": "back\\slash", "description": "", "x": 123456789012.1234, "y": 0, "cluster": 2,
+         "weights": {"Links": 3}, "scores": {"B b": 1.25}},
+        {"id": 4, "label": "tab\there \x01", "description": "a", "x": -5.5, "y": 5.5, "cluster": 3, "flag": True,
+         "weights": {"Links": 4}, "scores": {"A": 1, "B b": 1}},
+        {"id": 5, "label": "ünï €", "description": "b", "x": 1000000000000000, "y": 3, "cluster": 1, "flag": True,
+         "weights": {"Links": 7000000000000}, "scores": {"A": 99999999999.99, "B b": -123456789012.5}},
+    ]
+    lines = (tmp_path / "m.json").read_text(encoding="utf-8").splitlines()
+    start = lines.index('    "items": [') + 1
+    written = [line.strip().rstrip(",") for line in lines[start : start + len(expected)]]
+    assert written == [json.dumps(item, ensure_ascii=False) for item in expected]
+
+
 def test_reversed_links_are_turned_round_and_sorted(tmp_path):
     links = pd.DataFrame({"source": [3, 2, 4], "target": [1, 1, 3], "strength": [2.0, 1.5, 1.0]})
     write_network(links, tmp_path / "n.txt")

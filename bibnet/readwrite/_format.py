@@ -22,7 +22,8 @@ _SCALE = 10**DECIMALS
 #: Beyond this magnitude ``value * 10**4`` no longer fits an int64 exactly; such rare values
 #: are formatted one by one.
 _HUGE = 1e14
-_STR = pa.large_string()
+#: The string type of all formatted text (offsets that never overflow).
+STRING = pa.large_string()
 #: Rows formatted at a time by the writers of long files: the text of a million links is
 #: never held whole (at 315,000 links that kept 125 MB of transient text out of a JSON write;
 #: 2**16 rows a chunk still took 17 MB, 2**14 take 4 MB, in no measurable extra time).
@@ -31,7 +32,7 @@ CHUNK = 1 << 14
 
 def scalar(text: str) -> pa.Scalar:
     """A ``large_string`` scalar (Arrow kernels need both sides of the same type)."""
-    return pa.scalar(text, _STR)
+    return pa.scalar(text, STRING)
 
 
 def glue(*parts: pa.Array | str) -> pa.Array:
@@ -42,7 +43,7 @@ def glue(*parts: pa.Array | str) -> pa.Array:
 @lru_cache(maxsize=1)
 def _fractions() -> pa.Array:
     """``""``, ``".0001"``, ..., ``".9999"`` without trailing zeros, indexed by the 4 decimals."""
-    return pa.array([""] + [f".{i:04d}".rstrip("0") for i in range(1, _SCALE)], _STR)
+    return pa.array([""] + [f".{i:04d}".rstrip("0") for i in range(1, _SCALE)], STRING)
 
 
 def numbers(values) -> pa.Array:
@@ -68,12 +69,12 @@ def numbers(values) -> pa.Array:
     negative = q < 0  # after rounding, so that tiny negatives give "0", not "-0"
     whole, frac = np.divmod(np.abs(q).astype(np.int64), _SCALE)
     sign = pc.if_else(pa.array(negative), scalar("-"), scalar(""))
-    text = glue(sign, pc.cast(pa.array(whole), _STR), _fractions().take(pa.array(frac)))
+    text = glue(sign, pc.cast(pa.array(whole), STRING), _fractions().take(pa.array(frac)))
     text = pc.if_else(pa.array(missing), scalar(""), text)
     if huge.any():
         patched = np.array(text.to_pylist(), dtype=object)
         patched[huge] = [f"{v:.{DECIMALS}f}".rstrip("0").rstrip(".") for v in a[huge]]
-        text = pa.array(patched, _STR)
+        text = pa.array(patched, STRING)
     return text
 
 
@@ -84,13 +85,13 @@ def rounded(values: np.ndarray) -> np.ndarray:
 
 def integers(values) -> pa.Array:
     """Decimal text of integer values (ids, cluster numbers); ``""`` for missing ones."""
-    return pc.fill_null(pc.cast(pa.array(pd.array(values, dtype="Int64")), _STR), scalar(""))
+    return pc.fill_null(pc.cast(pa.array(pd.array(values, dtype="Int64")), STRING), scalar(""))
 
 
 def clean_text(values) -> pa.Array:
     """Text with tabs and line breaks replaced by a space (they would break a line-based file);
     missing values become ``""``."""
-    arr = pa.array(pd.Series(values).astype("str"), _STR)
+    arr = pa.array(pd.Series(values).astype("str"), STRING)
     return pc.fill_null(pc.replace_substring_regex(arr, r"\r\n|[\t\r\n]", " "), scalar(""))
 
 
@@ -118,7 +119,7 @@ def join_lines(columns: Sequence[pa.Array], *, sep: str = "\t", header: str | No
 
 def concat(strings: pa.Array, sep: str = "") -> bytes:
     """The UTF-8 bytes of all ``strings`` joined by ``sep`` (by Arrow, without Python strings)."""
-    whole = pa.LargeListArray.from_arrays(pa.array([0, len(strings)], pa.int64()), strings.cast(_STR))
+    whole = pa.LargeListArray.from_arrays(pa.array([0, len(strings)], pa.int64()), strings.cast(STRING))
     return pc.binary_join(whole, scalar(sep))[0].as_buffer().to_pybytes()
 
 

@@ -16,6 +16,8 @@ from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from bibnet.errors import InputError, OptionError
 from bibnet.readwrite import _format
@@ -66,58 +68,94 @@ def write_json(vmap: VOSviewerMap, path: str | Path, *, indent: int | None = 2) 
     def sep(level: int) -> str:
         return "," + _pad(level, indent) if indent is not None else ", "
 
-    # built as text around the links, which Arrow joins straight into bytes (there may be millions)
+    def array(chunks: Iterator[pa.Array], level: int) -> Iterator[bytes]:
+        """A JSON array of ready-made element texts, given a chunk at a time (Arrow joins
+        them straight into bytes: there may be millions)."""
+        first = True
+        for chunk in chunks:
+            if len(chunk):
+                yield (("[" + _pad(level + 1, indent)) if first else sep(level + 1)).encode()
+                yield _format.concat(chunk, sep(level + 1))
+                first = False
+        yield b"[]" if first else (_pad(level, indent) + "]").encode()
+
     top = [f'"{key}": {_value(value, 1, indent)}' for key, value in (("info", vmap.info), ("config", vmap.config))
            if value is not None]
-    before = "{" + _pad(1, indent) + "".join(t + sep(1) for t in top) + '"network": {' + _pad(2, indent)
-    before += '"items": ' + _array(items, 2, indent) + sep(2) + '"links": '
+    before = "{" + _pad(1, indent) + "".join(t + sep(1) for t in top) + '"network": {' + _pad(2, indent) + '"items": '
     after = "" if clusters is None else sep(2) + '"clusters": ' + _array(clusters, 2, indent)
     after += _pad(1, indent) + "}" + _pad(0, indent) + "}\n"
+    link_lines = (
+        _format.glue('{"source_id": ', source, ', "target_id": ', target, ', "strength": ', strength, "}")
+        for source, target, strength in formatted_links(links)
+    )
 
     def pieces() -> Iterator[bytes]:
         yield before.encode("utf-8")
-        if not len(links):
-            yield b"[]"
-        else:  # the links a chunk at a time (there may be millions)
-            yield ("[" + _pad(3, indent)).encode()
-            for k, (source, target, strength) in enumerate(formatted_links(links)):
-                lines = _format.glue('{"source_id": ', source, ', "target_id": ', target, ', "strength": ', strength, "}")
-                if k:
-                    yield sep(3).encode()
-                yield _format.concat(lines, sep(3))
-            yield (_pad(2, indent) + "]").encode()
+        yield from array(iter([items]), 2)
+        yield (sep(2) + '"links": ').encode()
+        yield from array(link_lines, 2)
         yield after.encode("utf-8")
 
     return _format.write_bytes(path, pieces())
 
 
-def _item_lines(items: pd.DataFrame) -> list[str]:
-    """One compact JSON object per item."""
+def _item_lines(items: pd.DataFrame) -> pa.Array:
+    """One compact JSON object per item (what ``json.dumps`` writes for it), as Arrow text.
+
+    Built a column at a time: json.dumps item by item took 1.3 s for 74,000 items.
+    """
     formatted = format_items(items)  # checks the items as the map writer does
-    plain: dict[str, list] = {}
+    values: dict[str, pa.Array] = {}  # each column's values as JSON text, null where missing
     for name, text in formatted.items():
         kind = column_kind(name)
         column = items[name]
         numeric_attribute = kind == "text" and pd.api.types.is_numeric_dtype(column.dtype)
         if kind in ("id", "cluster", "coordinate", "weight", "score") or numeric_attribute:
-            plain[name] = [_number(t) for t in text.to_pylist()]
+            values[name] = _json_numbers(text)
         else:  # text as it is (JSON keeps tabs and quotes), other objects (bool, list) too
-            plain[name] = [None if _missing(v) else _json_value(v, text=kind != "text") for v in column.tolist()]
-    names = list(plain)
+            values[name] = pa.array(
+                [None if _missing(v) else json.dumps(_json_value(v, text=kind != "text"), ensure_ascii=False)
+                 for v in column.tolist()],
+                _format.STRING,
+            )
+    names = list(values)
     base = [n for n in names if column_kind(n) not in ("weight", "score")]
     base.sort(key=lambda n: _BASE.index(n) if n in _BASE else len(_BASE))  # stable: attributes keep their order
-    weights = [(n, _plain_name(n)) for n in names if column_kind(n) == "weight"]
-    scores = [(n, _plain_name(n)) for n in names if column_kind(n) == "score"]
-    lines = []
-    for i in range(len(items)):
-        item: dict[str, Any] = {n: plain[n][i] for n in base if plain[n][i] is not None}
-        if weights:
-            item["weights"] = {key: plain[n][i] for n, key in weights}
-        present = {key: plain[n][i] for n, key in scores if plain[n][i] is not None}
-        if present:
-            item["scores"] = present
-        lines.append(json.dumps(item, ensure_ascii=False))
-    return lines
+    weights = [n for n in names if column_kind(n) == "weight"]
+    scores = [n for n in names if column_kind(n) == "score"]
+
+    def pair(name: str, key: str, *, lead: str = ", ") -> pa.Array:
+        """``, "key": value`` where the value is present, "" where it is missing."""
+        return pc.fill_null(_format.glue(lead + json.dumps(key, ensure_ascii=False) + ": ", values[name]), "")
+
+    # "id" comes first and is never missing (format_items checks): every other pair has its
+    # separator in front and can be left out on its own.
+    parts: list[pa.Array | str] = ["{", pair("id", "id", lead=""), *(pair(n, n) for n in base[1:])]
+    if weights:
+        weight_pairs = [pc.fill_null(values[n], "null") for n in weights]
+        inner = [_format.glue(("" if k == 0 else ", ") + json.dumps(_plain_name(n), ensure_ascii=False) + ": ", v)
+                 for k, (n, v) in enumerate(zip(weights, weight_pairs))]
+        parts += [', "weights": {', *inner, "}"]
+    if scores:  # only those present; no "scores" key when none is
+        inner = _format.glue(*(pair(n, _plain_name(n)) for n in scores))
+        present = pc.greater(pc.binary_length(inner), 0)
+        parts.append(pc.if_else(present, _format.glue(', "scores": {', pc.utf8_slice_codeunits(inner, 2), "}"), ""))
+    parts.append("}")
+    return _format.glue(*parts)
+
+
+def _json_numbers(text: pa.Array) -> pa.Array:
+    """Map-file number text (``format_items``) as JSON numbers; null for an empty field.
+
+    The text is the number as ``json.dumps`` writes it (no exponent, no trailing zeros) as long
+    as it has at most 15 significant digits: 11 before the point, 4 after. Longer ones (rare)
+    go through ``float`` as before.
+    """
+    long = pc.greater(pc.find_substring(text, "."), 11)
+    if pc.any(long).as_py():
+        fixed = [json.dumps(_number(t)) for t in text.filter(long).to_pylist()]
+        text = pc.replace_with_mask(text, long, pa.array(fixed, _format.STRING))
+    return pc.if_else(pc.equal(pc.binary_length(text), 0), pa.scalar(None, _format.STRING), text)
 
 
 def _cluster_lines(clusters: pd.DataFrame) -> list[str]:

@@ -402,10 +402,14 @@ def check_links(vmap_or_links: VOSviewerMap | pd.DataFrame) -> pd.DataFrame:
         if repeated.any():
             i = int(np.argmax(repeated))
             raise OptionError(f"links: pair ({s[i]}, {t[i]}) appears twice (VOSviewer would add the strengths)")
-    if vmap is not None:
+    if vmap is not None and len(s):
         known = np.unique(vmap.items["id"].to_numpy())
+        # Item ids are usually 1..N: then the smallest and largest link id tell.
+        contiguous = len(known) and known[-1] - known[0] == len(known) - 1
         for ids in (s, t):
-            # ids sorted: a link id is an item's if it is found where searchsorted puts it
+            if contiguous and known[0] <= ids.min() and ids.max() <= known[-1]:
+                continue
+            # a link id is an item's if it is found where searchsorted puts it
             at = np.minimum(np.searchsorted(known, ids), max(len(known) - 1, 0))
             unknown = known[at] != ids if len(known) else np.ones(len(ids), dtype=bool)
             if unknown.any():
