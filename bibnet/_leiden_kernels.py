@@ -8,7 +8,11 @@ refined partition, and the same steps on the aggregated network until aggregatio
 shrinks it. python-igraph implements the same algorithm (and the tests compare with it), but
 walks each node's links through edge ids and draws its random numbers from Python: on the
 400,000-record network (4.3 million links) one start of 10 iterations took 26-28 s there and
-9.8 s here, with the same quality (0.8137).
+8 s here, with the same quality (0.8137).
+
+The loops that gather a node's neighbouring clusters append each cluster unconditionally and
+advance the count only for a new one (``m += 1 - seen[c]``): the branch it replaces was
+taken at random and mispredicted, and cost 10% of a start.
 
 Networks are compressed sparse rows of a symmetric matrix without diagonal: ``indptr``
 (int64), ``indices`` (int32), ``data`` (float64) and node weights ``nw``. The kernels hold no
@@ -105,8 +109,8 @@ def _move_nodes(indptr, indices, data, nw, memb, gamma):
     head, queued = 0, n
     stable = np.zeros(n, np.bool_)
     to_cluster = np.zeros(n)  # link weight from the node to each cluster
-    seen = np.zeros(n, np.bool_)
-    neighbours = np.empty(n, np.int64)
+    seen = np.zeros(n, np.uint8)
+    neighbours = np.empty(n + 1, np.int64)
     while queued > 0:
         v = queue[head]
         head = head + 1 if head + 1 < n else 0
@@ -118,14 +122,13 @@ def _move_nodes(indptr, indices, data, nw, memb, gamma):
             empty[n_empty] = current
             n_empty += 1
         neighbours[0] = empty[n_empty - 1]  # the node could also start a cluster of its own
-        seen[neighbours[0]] = True
+        seen[neighbours[0]] = 1
         m = 1
         for p in range(indptr[v], indptr[v + 1]):
             c = memb[indices[p]]
-            if not seen[c]:
-                seen[c] = True
-                neighbours[m] = c
-                m += 1
+            neighbours[m] = c  # kept only if c is new: no hard-to-predict branch
+            m += 1 - seen[c]
+            seen[c] = 1
             to_cluster[c] += data[p]
         best = current
         best_gain = to_cluster[current] - nw[v] * weight[current] * gamma
@@ -135,7 +138,7 @@ def _move_nodes(indptr, indices, data, nw, memb, gamma):
             if gain > best_gain:
                 best, best_gain = c, gain
             to_cluster[c] = 0.0
-            seen[c] = False
+            seen[c] = 0
         to_cluster[current] = 0.0
         weight[best] += nw[v]
         size[best] += 1
@@ -177,8 +180,8 @@ def _refine(indptr, indices, data, nw, memb, k, gamma, theta):
                 outside[v] += data[p]
     merged = np.zeros(n, np.bool_)  # refined clusters that are no longer singletons
     to_cluster = np.zeros(n)
-    seen = np.zeros(n, np.bool_)
-    neighbours = np.empty(n, np.int64)
+    seen = np.zeros(n, np.uint8)
+    neighbours = np.empty(n + 1, np.int64)
     cumulative = np.empty(n)
     for v in np.random.permutation(n):
         own = refined[v]
@@ -191,16 +194,15 @@ def _refine(indptr, indices, data, nw, memb, k, gamma, theta):
         weight[own] = 0.0
         outside[own] = 0.0
         neighbours[0] = own
-        seen[own] = True
+        seen[own] = 1
         m = 1
         for p in range(indptr[v], indptr[v + 1]):
             u = indices[p]
             if memb[u] == memb[v]:
                 c = refined[u]
-                if not seen[c]:
-                    seen[c] = True
-                    neighbours[m] = c
-                    m += 1
+                neighbours[m] = c  # kept only if c is new
+                m += 1 - seen[c]
+                seen[c] = 1
                 to_cluster[c] += data[p]
         # The gain of joining each candidate, -1 where it may not be joined (only choices
         # that do not lower the quality count, so any negative value means "never").
@@ -230,7 +232,7 @@ def _refine(indptr, indices, data, nw, memb, k, gamma, theta):
         weight[chosen] += nw[v]
         for i in range(m):
             to_cluster[neighbours[i]] = 0.0
-            seen[neighbours[i]] = False
+            seen[neighbours[i]] = 0
         if chosen != own:
             refined[v] = chosen
             merged[chosen] = True
@@ -268,8 +270,8 @@ def _aggregate(indptr, indices, data, nw, labels, r):
     out_idx = np.empty(capacity, indices.dtype)
     out_data = np.empty(capacity)
     to_cluster = np.zeros(r)
-    seen = np.zeros(r, np.bool_)
-    neighbours = np.empty(r, np.int64)
+    seen = np.zeros(r, np.uint8)
+    neighbours = np.empty(r + 1, np.int64)
     nnz = 0
     for c in range(r):
         m = 0
@@ -277,23 +279,22 @@ def _aggregate(indptr, indices, data, nw, labels, r):
             v = members[q]
             for p in range(indptr[v], indptr[v + 1]):
                 d = labels[indices[p]]
-                if d != c:
-                    if not seen[d]:
-                        seen[d] = True
-                        neighbours[m] = d
-                        m += 1
-                    to_cluster[d] += data[p]
+                neighbours[m] = d  # kept only if d is new: no hard-to-predict branch
+                m += 1 - seen[d]
+                seen[d] = 1
+                to_cluster[d] += data[p]
         if nnz + m > capacity:
             capacity = max(2 * capacity, nnz + m)
             out_idx = _grown(out_idx, capacity)
             out_data = _grown(out_data, capacity)
         for i in range(m):
             d = neighbours[i]
-            out_idx[nnz] = d
-            out_data[nnz] = to_cluster[d]
-            nnz += 1
+            if d != c:  # links inside the cluster are dropped
+                out_idx[nnz] = d
+                out_data[nnz] = to_cluster[d]
+                nnz += 1
             to_cluster[d] = 0.0
-            seen[d] = False
+            seen[d] = 0
         out_ptr[c + 1] = nnz
     return out_ptr, out_idx[:nnz], out_data[:nnz], weight
 
