@@ -60,7 +60,8 @@ def checked_weights(weights: sp.spmatrix) -> sp.csr_matrix:
     w = sp.csr_matrix(weights, dtype=np.float64, copy=True)
     if w.shape[0] != w.shape[1]:
         raise OptionError(f"weights must be a square matrix, got shape {w.shape}")
-    w.setdiag(0)
+    if w.diagonal().any():  # co-occurrence matrices have none: setdiag would copy them twice
+        w.setdiag(0)
     w.eliminate_zeros()
     w.sum_duplicates()
     w.sort_indices()

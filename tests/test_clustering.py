@@ -248,3 +248,13 @@ def test_bad_weights():
         cluster(sp.csr_matrix(np.array([[0, -1.0], [-1.0, 0]])))
     with pytest.raises(OptionError, match="square"):
         cluster(sp.csr_matrix((2, 3)))
+
+
+def test_checked_weights_drop_the_diagonal_and_explicit_zeros():
+    from bibnet.normalize import checked_weights
+
+    m = sp.csr_matrix((np.array([5.0, 2.0, 0.0, 2.0, 0.0]), np.array([0, 1, 2, 0, 1]), np.array([0, 3, 5, 5])), shape=(3, 3))
+    w = checked_weights(m)  # a self-link, an explicit zero off and on the diagonal
+    assert w.toarray().tolist() == [[0, 2, 0], [2, 0, 0], [0, 0, 0]]
+    assert w.nnz == 2 and w.has_sorted_indices
+    assert checked_weights(sp.csr_matrix(np.array([[0, 3.0], [3.0, 0]]))).nnz == 2
