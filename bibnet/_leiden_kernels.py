@@ -175,14 +175,16 @@ def _refine(indptr, indices, data, nw, memb, k, gamma, theta):
         total[memb[v]] += nw[v]
     outside = np.zeros(n)  # link weight from each refined cluster to the rest of its cluster
     for v in range(n):
+        cluster = memb[v]
         for p in range(indptr[v], indptr[v + 1]):
-            if memb[indices[p]] == memb[v]:
+            if memb[indices[p]] == cluster:
                 outside[v] += data[p]
     merged = np.zeros(n, np.bool_)  # refined clusters that are no longer singletons
     to_cluster = np.zeros(n)
     seen = np.zeros(n, np.uint8)
     neighbours = np.empty(n + 1, np.int64)
     cumulative = np.empty(n)
+    link = np.empty(n)  # link weight from the node to each candidate
     for v in np.random.permutation(n):
         own = refined[v]
         if merged[own]:
@@ -196,9 +198,10 @@ def _refine(indptr, indices, data, nw, memb, k, gamma, theta):
         neighbours[0] = own
         seen[own] = 1
         m = 1
+        cluster = memb[v]
         for p in range(indptr[v], indptr[v + 1]):
             u = indices[p]
-            if memb[u] == memb[v]:
+            if memb[u] == cluster:
                 c = refined[u]
                 neighbours[m] = c  # kept only if c is new
                 m += 1 - seen[c]
@@ -206,6 +209,7 @@ def _refine(indptr, indices, data, nw, memb, k, gamma, theta):
                 to_cluster[c] += data[p]
         # The gain of joining each candidate, -1 where it may not be joined (only choices
         # that do not lower the quality count, so any negative value means "never").
+        # The link weights go to `link` and the scratch arrays are cleared on the way.
         best_gain = 0.0  # staying alone gains 0
         for i in range(m):
             c = neighbours[i]
@@ -214,6 +218,9 @@ def _refine(indptr, indices, data, nw, memb, k, gamma, theta):
                 gain = to_cluster[c] - nw[v] * weight[c] * gamma
                 best_gain = max(best_gain, gain)
             cumulative[i] = gain
+            link[i] = to_cluster[c]
+            to_cluster[c] = 0.0
+            seen[c] = 0
         # exp((gain - best_gain) / theta): the same probabilities as exp(gain / theta),
         # without overflow for large gains. The best choice adds exp(0) = 1, so terms below
         # exp(-40) = 4e-18 do not count; skipping them spares libm's slow underflow path,
@@ -226,13 +233,11 @@ def _refine(indptr, indices, data, nw, memb, k, gamma, theta):
                 if x > -40.0:
                     running += exp(x)
             cumulative[i] = running
-        chosen = neighbours[min(np.searchsorted(cumulative[:m], running * np.random.random(), side="right"), m - 1)]
+        pick = min(np.searchsorted(cumulative[:m], running * np.random.random(), side="right"), m - 1)
+        chosen = neighbours[pick]
         # v's links into `chosen` are now inside it, the others to its cluster lead outside.
-        outside[chosen] += to_whole - 2.0 * to_cluster[chosen]
+        outside[chosen] += to_whole - 2.0 * link[pick]
         weight[chosen] += nw[v]
-        for i in range(m):
-            to_cluster[neighbours[i]] = 0.0
-            seen[neighbours[i]] = 0
         if chosen != own:
             refined[v] = chosen
             merged[chosen] = True
