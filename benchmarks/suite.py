@@ -837,7 +837,8 @@ def machine() -> dict[str, str]:
 
 # -- where the memory goes ----------------------------------------------------------------------------
 def memory_profile(folder: str | os.PathLike, *, min_occurrences: int = MIN_OCCURRENCES) -> list[tuple[str, float, float]]:
-    """Resident memory after each step of a ``bibnet map --no-layout`` run, and the peak within it.
+    """Resident memory after each step of a ``bibnet map --no-layout --random-starts 1`` run (the
+    same calls, in one process), and the peak within it.
 
     Run it in a fresh process (``python -m benchmarks memory DIR``). The read is split into
     its inner steps by wrapping the functions :func:`bibnet.read` calls; the peak of each
@@ -848,9 +849,6 @@ def memory_profile(folder: str | os.PathLike, *, min_occurrences: int = MIN_OCCU
 
     import bibnet
     import bibnet.corpus as corpus_module
-    from bibnet.clustering import ClusterParams, cluster
-    from bibnet.keywords import extract
-    from bibnet.network import NetworkParams, from_occurrences
 
     rows: list[tuple[str, float, float]] = []
     per_file: dict[str, float] = {"peak": 0.0}
@@ -879,18 +877,20 @@ def memory_profile(folder: str | os.PathLike, *, min_occurrences: int = MIN_OCCU
     wrap(corpus_module, "_report", "read: load report")
     _reset_peak()
     mark("start (imports)")
-    records = _quiet(bibnet.read, folder)
+    records = _quiet(bibnet.read, folder, lean=True)  # as the network commands read
     print(f"  {'(read: highest peak while loading and parsing the files)':<52} {'':>17}  peak {per_file['peak']:8,.0f} MB", flush=True)
     rows.insert(1, ("read: load and parse every file (peak)", rows[1][1], per_file["peak"]))
     mark("read: done (Corpus returned)")
-    occ = extract(records.records, "all")
-    mark("keywords")
-    net = from_occurrences(occ, records.records, NetworkParams(min_occurrences=min_occurrences))
+    net = records.network(min_occurrences=min_occurrences)  # keywords, threshold, co-occurrence
     mark(f"network ({len(net):,} keywords, {net.n_links:,} links)")
-    w = net.weights
-    mark("normalisation")
-    cluster(w, ClusterParams(random_starts=1), jobs=1)
-    mark("clustering (1 start, in process)")
+    import numba  # noqa: F401  (its import is a step of its own: the clustering's first call pays it)
+
+    mark("numba imported")
+    net = net.cluster(random_starts=1)
+    mark("clustering (1 start; numba's set-up included)")
+    with tempfile.TemporaryDirectory() as out:
+        net.write(out)
+    mark("write (map, network, JSON, summary)")
     frame = records.records
     deep = frame.memory_usage(deep=True)
     print("records DataFrame:", ", ".join(f"{c} {deep[c] / 2**20:,.0f} MB" for c in frame.columns), flush=True)
