@@ -10,9 +10,9 @@ walks each node's links through edge ids and draws its random numbers from Pytho
 400,000-record network (4.3 million links) one start of 10 iterations took 26-28 s there and
 8 s here, with the same quality (0.8137).
 
-The loops that gather a node's neighbouring clusters append each cluster unconditionally and
-advance the count only for a new one (``m += 1 - seen[c]``): the branch it replaces was
-taken at random and mispredicted, and cost 10% of a start.
+The loops that gather a node's neighbouring clusters (:func:`_gather`, and its filtered form
+in the refinement) have no data-dependent branch: the one they replaced was mispredicted and
+cost 10% of a start.
 
 Networks are compressed sparse rows of a symmetric matrix without diagonal: ``indptr``
 (int64), ``indices`` (int32), ``data`` (float64) and node weights ``nw``. The kernels hold no
@@ -123,13 +123,7 @@ def _move_nodes(indptr, indices, data, nw, memb, gamma):
             n_empty += 1
         neighbours[0] = empty[n_empty - 1]  # the node could also start a cluster of its own
         seen[neighbours[0]] = 1
-        m = 1
-        for p in range(indptr[v], indptr[v + 1]):
-            c = memb[indices[p]]
-            neighbours[m] = c  # kept only if c is new: no hard-to-predict branch
-            m += 1 - seen[c]
-            seen[c] = 1
-            to_cluster[c] += data[p]
+        m = _gather(indptr, indices, data, v, memb, to_cluster, seen, neighbours, 1)
         best = current
         best_gain = to_cluster[current] - nw[v] * weight[current] * gamma
         for i in range(m):
@@ -155,6 +149,23 @@ def _move_nodes(indptr, indices, data, nw, memb, gamma):
                     queued += 1
                     stable[u] = False
     return _renumber(memb)
+
+
+@helper
+def _gather(indptr, indices, data, v, labels, to_cluster, seen, neighbours, m):
+    """Add the links of node ``v`` to ``to_cluster`` by the label of their other end, and list
+    each label not yet ``seen`` in ``neighbours`` after the first ``m``; returns the new count.
+
+    A label is written unconditionally and the count advanced only for a new one
+    (``m += 1 - seen[c]``): a branch there is taken at random and mispredicted.
+    """
+    for p in range(indptr[v], indptr[v + 1]):
+        c = labels[indices[p]]
+        neighbours[m] = c
+        m += 1 - seen[c]
+        seen[c] = 1
+        to_cluster[c] += data[p]
+    return m
 
 
 @helper
@@ -203,7 +214,7 @@ def _refine(indptr, indices, data, nw, memb, k, gamma, theta):
             u = indices[p]
             if memb[u] == cluster:
                 c = refined[u]
-                neighbours[m] = c  # kept only if c is new
+                neighbours[m] = c  # kept only if c is new (as in _gather)
                 m += 1 - seen[c]
                 seen[c] = 1
                 to_cluster[c] += data[p]
@@ -281,13 +292,7 @@ def _aggregate(indptr, indices, data, nw, labels, r):
     for c in range(r):
         m = 0
         for q in range(start[c], start[c + 1]):
-            v = members[q]
-            for p in range(indptr[v], indptr[v + 1]):
-                d = labels[indices[p]]
-                neighbours[m] = d  # kept only if d is new: no hard-to-predict branch
-                m += 1 - seen[d]
-                seen[d] = 1
-                to_cluster[d] += data[p]
+            m = _gather(indptr, indices, data, members[q], labels, to_cluster, seen, neighbours, m)
         if nnz + m > capacity:
             capacity = max(2 * capacity, nnz + m)
             out_idx = _grown(out_idx, capacity)
