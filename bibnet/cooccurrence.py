@@ -70,17 +70,17 @@ def _product(at: sp.csr_matrix, a: sp.csr_matrix) -> sp.csr_matrix:
     """``at @ a`` with sorted indices, as two blocks of rows computed at once (scipy releases
     the GIL while it multiplies and sorts), split where half of the work is done."""
 
-    def block(rows: slice) -> sp.csr_matrix:
-        product = (at[rows] @ a).tocsr()
-        product.sort_indices()
-        return product
+    def product(rows: sp.csr_matrix) -> sp.csr_matrix:
+        c = (rows @ a).tocsr()
+        c.sort_indices()
+        return c
 
     work = np.cumsum(at @ np.diff(a.indptr).astype(np.float64))  # multiply-adds per output row
     if cpus() < 2 or len(work) < 2 or work[-1] < 1e6:
-        return block(slice(None))
+        return product(at)
     middle = int(np.searchsorted(work, work[-1] / 2)) + 1
     with ThreadPoolExecutor(max_workers=2) as threads:
-        blocks = list(threads.map(block, (slice(0, middle), slice(middle, None))))
+        blocks = list(threads.map(product, (at[:middle], at[middle:])))
     return sp.vstack(blocks, format="csr")
 
 

@@ -108,11 +108,11 @@ def _encode_sorted(values: pa.Array) -> tuple[np.ndarray, pa.Array]:
 
     Sorting is by UTF-8 bytes, i.e. code-point order, the same in every process.
     """
-    enc = pc.dictionary_encode(values)
-    order = pc.sort_indices(enc.dictionary).to_numpy().astype(np.int64)
+    codes, uniques = _encode(values)
+    order = pc.sort_indices(uniques).to_numpy().astype(np.int64)
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
-    return rank[enc.indices.to_numpy(zero_copy_only=False)], enc.dictionary.take(pa.array(order))
+    return rank[codes], uniques.take(pa.array(order))
 
 
 def _incidence(docs: np.ndarray, cols: np.ndarray, shape: tuple[int, int]) -> sp.csr_matrix:
