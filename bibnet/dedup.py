@@ -62,7 +62,9 @@ def deduplicate(records: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         ("title+year", lambda: _title_year(_col(records, "TI"), _col(records, "PY")), ((ut, database), (doi, None))),
     ):
         if conflicts and _all_apart(alive, ut, database):
-            continue  # and the title keys, the costliest, are not even computed
+            # Nothing merges in this round, so nothing changes for the next one either: the
+            # title keys, the costliest, are not even computed.
+            break
         key = make_key()
         rows = np.flatnonzero(alive & _notnull(key))
         if rows.size < 2:
