@@ -883,11 +883,8 @@ def memory_profile(folder: str | os.PathLike, *, min_occurrences: int = MIN_OCCU
     mark("read: done (Corpus returned)")
     net = records.network(min_occurrences=min_occurrences)  # keywords, threshold, co-occurrence
     mark(f"network ({len(net):,} keywords, {net.n_links:,} links)")
-    import numba  # noqa: F401  (its import is a step of its own: the clustering's first call pays it)
-
-    mark("numba imported")
     net = net.cluster(random_starts=1)
-    mark("clustering (1 start; numba's set-up included)")
+    mark("clustering (1 start)")
     with tempfile.TemporaryDirectory() as out:
         net.write(out)
     mark("write (map, network, JSON, summary)")

@@ -1,4 +1,4 @@
-"""numba, set up in one place for bibnet's compiled kernels (layout and Leiden).
+"""numba, set up in one place for bibnet's JIT-compiled kernels (layout and UTF-16 decoding).
 
 Kernels are cached on disk so that only the first process pays their compilation: numba
 writes the cache to ``NUMBA_CACHE_DIR`` when that is set, else next to the kernel's module

@@ -207,6 +207,41 @@ def test_same_seed_repeats(scientometrics):
     assert isinstance(one, Clustering) and one.params.seed == 3
 
 
+def test_ring_clusters_are_unbroken_arcs():
+    n = 200
+    ring = graph(n, [(i, (i + 1) % n, 1.0) for i in range(n)])
+    labels = cluster(ring, ClusterParams(resolution=0.05, random_starts=1)).labels
+    k = labels.max() + 1
+    # Arcs of about sqrt(2 / 0.05) = 6.3 items are best; each arc ends at one break.
+    assert 25 <= k <= 40 and int(np.sum(labels != np.roll(labels, -1))) == k
+
+
+@pytest.mark.parametrize("r", [20, 95])
+def test_aggregation_sums_links_between_clusters_as_scipy_does(monkeypatch, r):
+    # With few merges (r = 95 of 100 nodes) the aggregated network keeps most links, more than
+    # the link buffers first hold (half the input's): they must grow without losing any.
+    from bibnet import _leiden_kernels
+
+    grown = []
+    original = _leiden_kernels._grown
+    monkeypatch.setattr(_leiden_kernels, "_grown", lambda a, capacity: grown.append(capacity) or original(a, capacity))
+    rng = np.random.default_rng(7)
+    w = sp.triu(sp.random(100, 100, density=0.1, random_state=8), k=1)
+    w = (w + w.T).tocsr()
+    labels = np.r_[np.arange(r), rng.integers(0, r, 100 - r)]
+    rng.shuffle(labels)
+    node_weights = rng.random(100)
+    ptr, idx, data, weight = _leiden_kernels._aggregate(
+        w.indptr.astype(np.int64), w.indices.astype(np.int32), w.data, node_weights, labels, r)
+    p = sp.csr_matrix((np.ones(100), (np.arange(100), labels)), shape=(100, r))
+    expected = (p.T @ w @ p).toarray()
+    np.fill_diagonal(expected, 0.0)
+    got = sp.csr_matrix((data, idx, ptr), shape=(r, r)).toarray()
+    assert np.allclose(got, expected, rtol=1e-12, atol=0)
+    assert np.allclose(weight, np.bincount(labels, weights=node_weights))
+    assert bool(grown) == (r == 95)
+
+
 def test_resolution_profile_grid_and_change_points(scientometrics):
     params = ClusterParams(random_starts=1)
     grid = resolution_profile(scientometrics, resolutions=[2.0, 0.3, 1.0], params=params)
