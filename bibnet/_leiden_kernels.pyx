@@ -8,8 +8,8 @@ nodes inside each cluster at random (a merge chosen with probability proportiona
 refined partition, and the same steps on the aggregated network until aggregation no longer
 shrinks it. python-igraph implements the same algorithm (and the tests compare with it), but
 walks each node's links through edge ids and draws its random numbers from Python: on the
-400,000-record network (4.3 million links) one start of 10 iterations took 26-28 s there and
-8 s here, with the same quality (0.8137).
+400,000-record network (4.3 million links) one start of 10 iterations takes 27 s there and
+5.4 s here, with the same quality (0.8137).
 
 Why Cython and not numba (which runs the layout): the kernel is compiled when bibnet is
 installed, so a process that clusters imports it in a millisecond and 1 MB, where numba's

@@ -4,9 +4,9 @@ VOSviewer clusters with the Constant Potts Model on the normalised link strength
 with unit node weights and resolution ``gamma``: best of 10 random starts of 10 Leiden
 iterations each, then small clusters are merged and clusters are numbered by size.
 The engine is bibnet's own compiled Leiden (:mod:`bibnet._leiden_kernels`), VOSviewer's
-algorithm on compressed sparse rows: about 3 times as fast as python-igraph's
-``community_leiden(objective_function="CPM")`` (one start on 4.3 million links: 8.6 s against
-27.0 s, ``benchmarks/RESULTS.md``), which optimises the same function and which the tests use
+algorithm on compressed sparse rows: about 5 times as fast as python-igraph's
+``community_leiden(objective_function="CPM")`` (one start on 4.3 million links: 5.4 s against
+27.4 s, ``benchmarks/RESULTS.md``), which optimises the same function and which the tests use
 as the reference; :func:`quality` recomputes the value independently.
 
 Each start is seeded from :func:`bibnet.seeding.start_seeds`, so a start's result depends
