@@ -25,12 +25,19 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from bibnet import _leiden_kernels as kernels
 from bibnet.errors import OptionError
 from bibnet.memory import release
 from bibnet.normalize import checked_weights
 from bibnet.seeding import rng, start_seeds
 from bibnet.workers import cpus
+
+try:
+    from bibnet import _leiden_kernels as kernels
+except ImportError as error:  # a source tree that pip has not built
+    raise ImportError(
+        "bibnet's compiled Leiden kernel (bibnet/_leiden_kernels.pyx) is not built: "
+        "install bibnet with pip ('pip install -e .' in a clone), which compiles it"
+    ) from error
 
 #: VOSviewer numbers at most 1000 clusters (reference gotcha 7); items beyond get none.
 MAX_CLUSTERS = 1000

@@ -293,3 +293,14 @@ def test_checked_weights_drop_the_diagonal_and_explicit_zeros():
     assert w.toarray().tolist() == [[0, 2, 0], [2, 0, 0], [0, 0, 0]]
     assert w.nnz == 2 and w.has_sorted_indices
     assert checked_weights(sp.csr_matrix(np.array([[0, 3.0], [3.0, 0]]))).nnz == 2
+
+
+def test_unbuilt_kernel_says_how_to_build_it():
+    # A clone that pip has not installed has the .pyx but no compiled module.
+    code = "import sys; sys.modules['bibnet._leiden_kernels'] = None; import bibnet.clustering"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 1
+    assert run.stderr.strip().splitlines()[-1] == (
+        "ImportError: bibnet's compiled Leiden kernel (bibnet/_leiden_kernels.pyx) is not built: "
+        "install bibnet with pip ('pip install -e .' in a clone), which compiles it"
+    )
