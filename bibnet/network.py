@@ -195,7 +195,7 @@ class Network:
             f"total link strength {s['total_link_strength']:,}"
         )
         if self.clustering is not None:
-            text += f"; {s['clusters']} clusters (quality {s['quality']:.4f})"
+            text += f"; {s['clusters']} cluster{'' if s['clusters'] == 1 else 's'} (quality {s['quality']:.4f})"
         if "cleaning" in s:
             c = s["cleaning"]
             text += (f"; --clean auto merged {c['keywords_merged']:,} variants ({c['keywords_total_before']:,} keywords and "

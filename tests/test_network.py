@@ -236,3 +236,16 @@ def test_cooccurrence_in_two_blocks_equals_one_product(monkeypatch):
     assert got.has_sorted_indices and got.shape == (300, 300)
     assert np.array_equal(got.indptr, expected.indptr) and np.array_equal(got.indices, expected.indices)
     assert np.array_equal(got.data, expected.data)
+
+
+def test_describe_gives_the_papers_numbers_in_one_line():
+    recs = records([("a; b; c", None, 2020, 1), ("a; b; c", None, 2020, 1), ("d; e", None, 2020, 1)])
+    triangle = build_network(recs, min_occurrences=1, largest_component=True).cluster(random_starts=1)
+    assert triangle.describe() == (
+        "All keywords: 5 keywords, 5 occur at least 1 times, 3 mapped; 3 links, total link strength 6; "
+        "1 cluster (quality 0.0000)"
+    )
+    both = build_network(recs, min_occurrences=1).cluster(random_starts=1)
+    assert both.describe().endswith(
+        "; 4 links, total link strength 7; 2 clusters (quality 0.6623); 2 unconnected parts (--largest-component keeps the largest)"
+    )
