@@ -454,9 +454,7 @@ def largest_component(cooc: sp.csr_matrix) -> np.ndarray:
 
 def _subset(sel: np.ndarray, kept: np.ndarray, incidence: sp.csr_matrix, cooc: sp.csr_matrix):
     """Keep the keywords at positions ``sel`` (ascending) of the current selection."""
-    cooc = cooc[sel][:, sel].tocsr()
-    cooc.sort_indices()
-    return kept[sel], select_columns(incidence, sel), cooc
+    return kept[sel], select_columns(incidence, sel), select_columns(cooc[sel], sel)
 
 
 def from_occurrences(occ: KeywordOccurrences, records: pd.DataFrame, params: NetworkParams) -> Network:
