@@ -230,8 +230,7 @@ def compare_fields(corpus: Any, *, n: int = 30, label_case: str = "lower") -> pd
     from bibnet.keywords import extract
     from bibnet.tables import author_vs_plus
 
-    records = corpus.records if hasattr(corpus, "records") else corpus
-    counts = [extract(records, field, label_case=label_case).counts() for field in ("author", "plus")]
+    counts = [extract(corpus, field, label_case=label_case).counts() for field in ("author", "plus")]
     table, overlap = author_vs_plus(*counts, n=n)
     table.attrs["overlap"] = overlap
     return table

@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 
 from bibnet.dedup import deduplicate
 from bibnet.errors import InputError, OptionError
+from bibnet.keywords import SplitKeywords
 from bibnet.memory import release
 from bibnet.readers import ReadResult, Skip, detect, load
 
@@ -36,6 +37,8 @@ DEFAULT_COLUMNS = ("UT", "DI", "TI", "SO", "DT", "DE", "ID", "PY", "TC", "Z9", "
 #: Tags a keyword network uses (``read(..., lean=True)``): the keyword fields, year and
 #: citations for the scores, and what duplicates are recognised and chosen by.
 NETWORK_COLUMNS = ("UT", "DI", "TI", "DE", "ID", "PY", "TC", "DA")
+#: Keyword fields, which a lean read keeps split (:attr:`Corpus.keyword_fields`), not as text.
+KEYWORD_COLUMNS = ("DE", "ID")
 #: Tags converted to nullable integers.
 INTEGER_COLUMNS = ("PY", "TC", "Z9")
 #: Tags whose share of non-empty values the report gives.
@@ -45,6 +48,7 @@ STRING = pd.StringDtype("pyarrow")
 
 _TAG = re.compile(r"[A-Z][A-Z0-9]")
 _HAS_AB = "#has_AB"
+_ROW = "#row"
 _WORKERS = 2  # files read at once (the machines bibnet targets have 2+ cores)
 _WHAT = {"DE": "author keywords", "ID": "Keywords Plus", "PY": "publication years", "TC": "citation counts"}
 
@@ -194,8 +198,8 @@ class Corpus:
     ----------
     records
         One row per kept record, RangeIndex, in input order. Columns: the tags
-        (:data:`DEFAULT_COLUMNS`, or :data:`NETWORK_COLUMNS` for a lean read, and any asked
-        for), then ``file`` and ``line``.
+        (:data:`DEFAULT_COLUMNS`, or for a lean read :data:`NETWORK_COLUMNS` but the keyword
+        fields, and any asked for), then ``file`` and ``line``.
         Text columns are ``string[pyarrow]`` (missing or empty = ``<NA>``); ``PY``, ``TC``,
         ``Z9`` are ``Int64``; ``line`` (1-based, where the record starts) is ``int64``.
         Keyword fields ``DE``/``ID`` are the raw ``"; "``-separated strings.
@@ -203,11 +207,16 @@ class Corpus:
         The :class:`LoadReport`.
     duplicates
         The dropped copies (see :func:`bibnet.dedup.deduplicate`).
+    keyword_fields
+        Lean read: ``DE`` and ``ID`` of every kept record as
+        :class:`~bibnet.keywords.SplitKeywords` (``.to_text()`` gives the text back), split
+        file by file as the files are read; empty otherwise.
     """
 
     records: pd.DataFrame
     report: LoadReport
     duplicates: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    keyword_fields: dict[str, SplitKeywords] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
         return len(self.records)
@@ -239,8 +248,10 @@ def read(
         Extra tags to keep besides :data:`DEFAULT_COLUMNS` (e.g. ``["AB", "AU", "C1"]``).
     lean
         Keep only :data:`NETWORK_COLUMNS` (and ``columns``): the other tags are not even
-        parsed. For keyword networks, which need nothing else; the duplicates report then
-        compares copies on these fields only.
+        parsed, and the keyword fields are split as each file is read and kept as
+        :attr:`Corpus.keyword_fields`, not as text columns (half the memory). For
+        keyword networks, which need nothing else; the duplicates report then compares
+        copies on these fields only.
 
     Raises
     ------
@@ -255,6 +266,7 @@ def read(
     wanted = tags if "AB" in tags else (*tags, "AB")  # AB's coverage is reported even if not kept
     files: list[FileReport] = []
     tables: list[pa.Table] = []
+    split: dict[str, list[SplitKeywords]] = {}
     skips: list[Skip] = []
     ignored: list[str] = []
     # Two files at a time: reading, transcoding and parsing release the GIL (numpy, pyarrow),
@@ -262,14 +274,17 @@ def read(
     expanded = _expand(paths)
     pool = ThreadPoolExecutor(max_workers=_WORKERS)
     try:
-        for (path, _), loaded in zip(expanded, pool.map(lambda item: _read_file(*item, wanted, tags), expanded)):
+        read_one = lambda item: _read_file(*item, wanted, tags, lean)  # noqa: E731
+        for (path, _), loaded in zip(expanded, pool.map(read_one, expanded)):
             if isinstance(loaded, str):
                 ignored.append(loaded)  # a README or the like in a directory
                 continue
-            table, skipped, notes, (fmt, encoding, newline) = loaded
+            table, fields, skipped, notes, (fmt, encoding, newline) = loaded
             if strict and skipped:
                 raise InputError(f"{skipped[0]} (strict: malformed records are not skipped)")
             tables.append(table)
+            for tag, part in fields.items():
+                split.setdefault(tag, []).append(part)
             skips.extend(skipped)
             files.append(
                 FileReport(
@@ -287,21 +302,29 @@ def read(
     if not files:
         raise InputError(f"no Web of Science export found ({ignored[0] if ignored else 'no files'})")
 
-    kept, dups = deduplicate(_to_pandas(pa.concat_tables(tables)))
+    records = _to_pandas(pa.concat_tables(tables))
     del tables
+    # The fields of all files with one set of pieces; the files' own sets go.
+    fields = {tag: SplitKeywords.concat(split.pop(tag)) for tag in list(split)}
+    records[_ROW] = np.arange(len(records))
+    kept, dups = deduplicate(records, fields=fields)
+    del records
+    rows = kept.pop(_ROW).to_numpy()
+    fields = {tag: f.take(rows) for tag, f in fields.items()}
     has_ab = kept.pop(_HAS_AB).to_numpy(dtype=bool)
     release()
-    report = _report(files, skips, kept, has_ab, dups, ignored)
+    report = _report(files, skips, kept, fields, has_ab, dups, ignored)
     if skips:
         warnings.warn(f"{len(skips)} malformed record(s) skipped; first: {skips[0]}", UserWarning, stacklevel=2)
-    return Corpus(records=kept, report=report, duplicates=dups)
+    return Corpus(records=kept, report=report, duplicates=dups, keyword_fields=fields)
 
 
 def _read_file(
-    path: str, explicit: bool, wanted: tuple[str, ...], tags: tuple[str, ...]
-) -> tuple[pa.Table, tuple[Skip, ...], list[str], tuple[str, str, str]] | str:
-    """Read one file: its standard table, skipped records, notes and (format, encoding,
-    line ends); or, for a file in a directory that is not an export, why it is not."""
+    path: str, explicit: bool, wanted: tuple[str, ...], tags: tuple[str, ...], lean: bool
+) -> tuple[pa.Table, dict[str, SplitKeywords], tuple[Skip, ...], list[str], tuple[str, str, str]] | str:
+    """Read one file: its standard table, its split keyword fields (lean), skipped records,
+    notes and (format, encoding, line ends); or, for a file in a directory that is not an
+    export, why it is not."""
     try:
         text = load(path)
         reader = detect(text)
@@ -310,8 +333,14 @@ def _read_file(
             raise
         return str(exc)
     result = reader.read(text, columns=wanted)
+    meta = (reader.name, text.encoding, text.newline)
+    del text  # the file's bytes, parsed
     table, notes = _standard(path, result, wanted, keep=tags)
-    return table, result.skipped, notes, (reader.name, text.encoding, text.newline)
+    fields = {}
+    if lean:  # the keyword text goes as soon as it is split
+        fields = {tag: SplitKeywords.from_text(table[tag]) for tag in KEYWORD_COLUMNS}
+        table = table.drop_columns(list(KEYWORD_COLUMNS))
+    return table, fields, result.skipped, notes, meta
 
 
 def _columns(columns: Iterable[str] | None, base: tuple[str, ...]) -> tuple[str, ...]:
@@ -409,6 +438,7 @@ def _report(
     files: list[FileReport],
     skips: list[Skip],
     kept: pd.DataFrame,
+    fields: dict[str, SplitKeywords],
     has_ab: np.ndarray,
     dups: pd.DataFrame,
     ignored: list[str],
@@ -416,7 +446,8 @@ def _report(
     per_file = dups["file"].value_counts() if len(dups) else pd.Series(dtype=int)
     files = [replace(f, duplicates=int(per_file.get(f.path, 0))) for f in files]
     n = len(kept)
-    filled = {tag: kept[tag].notna().to_numpy(dtype=bool) for tag in COVERAGE if tag != "AB"} | {"AB": has_ab}
+    filled = {tag: fields[tag].lengths > 0 if tag in fields else kept[tag].notna().to_numpy(dtype=bool)
+              for tag in COVERAGE if tag != "AB"} | {"AB": has_ab}
     shares = {tag: float(filled[tag].mean()) if n else 0.0 for tag in COVERAGE}
     years = kept["PY"].dropna()
     detail = tuple(

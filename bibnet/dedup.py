@@ -19,16 +19,24 @@ given last, or the later line of one file).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+if TYPE_CHECKING:  # pragma: no cover
+    from bibnet.keywords import SplitKeywords
+
 #: Columns compared between a dropped copy and the kept one (``differs`` column).
 COMPARED = ("UT", "DI", "TI", "SO", "DT", "DE", "ID", "PY", "TC", "Z9", "DA")
 
 
-def deduplicate(records: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def deduplicate(
+    records: pd.DataFrame, *, fields: Mapping[str, SplitKeywords] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Remove duplicate records, keeping the most recent copy of each.
 
     Parameters
@@ -36,6 +44,9 @@ def deduplicate(records: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     records
         Records in input order (files in the order given, then line order) with at least
         the columns ``UT``, ``DI``, ``TI``, ``PY``, ``DA``, ``file`` and ``line``.
+    fields
+        Keyword fields held split rather than as columns (a lean read), one row per record:
+        compared for ``differs`` like the columns.
 
     Returns
     -------
@@ -87,7 +98,7 @@ def deduplicate(records: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         winner = again
 
     kept = records.iloc[np.flatnonzero(alive)].reset_index(drop=True)
-    return kept, _duplicates_table(records, np.flatnonzero(~alive), winner, key_name)
+    return kept, _duplicates_table(records, fields or {}, np.flatnonzero(~alive), winner, key_name)
 
 
 def _all_apart(alive: np.ndarray, ut: pa.Array, database: pa.Array) -> bool:
@@ -158,7 +169,9 @@ def _conflicted(group: np.ndarray, rows: np.ndarray, checks) -> np.ndarray:
     return bad
 
 
-def _duplicates_table(records: pd.DataFrame, lost: np.ndarray, winner: np.ndarray, key: np.ndarray) -> pd.DataFrame:
+def _duplicates_table(
+    records: pd.DataFrame, fields: Mapping[str, SplitKeywords], lost: np.ndarray, winner: np.ndarray, key: np.ndarray
+) -> pd.DataFrame:
     """One row per dropped copy: where it was, what it matched, which copy was kept and why."""
     dropped = records.iloc[lost].reset_index(drop=True)
     kept = records.iloc[winner[lost]].reset_index(drop=True)
@@ -184,6 +197,10 @@ def _duplicates_table(records: pd.DataFrame, lost: np.ndarray, winner: np.ndarra
         if c in records.columns:
             a, b = dropped[c], kept[c]
             same = (a == b).fillna(False).to_numpy(dtype=bool) | (a.isna() & b.isna()).to_numpy(dtype=bool)
-            differs = differs + np.where(same, "", c + ", ")
+        elif c in fields:
+            same = fields[c].same(lost, winner[lost])
+        else:
+            continue
+        differs = differs + np.where(same, "", c + ", ")
     table["differs"] = pd.array(differs.str.removesuffix(", ").to_numpy(dtype=object), dtype="string[pyarrow]")
     return table

@@ -411,31 +411,31 @@ def build_network(source: Any, *, params: NetworkParams | None = None, **options
     Network
     """
     params = params or NetworkParams(**options)
-    records = source.records if hasattr(source, "records") else source
     try:
-        return _build(records, params)
+        return _build(source, params)
     finally:
         release()  # the keyword strings split and cleaned on the way
 
 
-def _build(records: pd.DataFrame, params: NetworkParams) -> Network:
+def _build(source: Any, params: NetworkParams) -> Network:
+    records = source.records if hasattr(source, "records") else source
     thesaurus: dict[str, str] = {}
     if params.thesaurus:
         from bibnet.thesaurus import read_thesaurus
 
         thesaurus = read_thesaurus(params.thesaurus)
     if params.clean == "none":
-        occ = extract(records, params.keywords, thesaurus=thesaurus, label_case=params.label_case)
+        occ = extract(source, params.keywords, thesaurus=thesaurus, label_case=params.label_case)
         return from_occurrences(occ, records, params)
 
     from bibnet.suggest import suggest_for
 
-    before = extract(records, params.keywords, thesaurus=thesaurus, label_case=params.label_case)
+    before = extract(source, params.keywords, thesaurus=thesaurus, label_case=params.label_case)
     suggestions = suggest_for(before)
     auto = dict(zip(suggestions["label"], suggestions["replace_by"]))
     # One pass over the raw keys: the user's thesaurus first, then the suggestions on its result.
     combined = {**auto, **{k: auto.get(v, v) for k, v in thesaurus.items()}}
-    occ = extract(records, params.keywords, thesaurus=combined, label_case=params.label_case)
+    occ = extract(source, params.keywords, thesaurus=combined, label_case=params.label_case)
     net = from_occurrences(occ, records, params)
     cleaning = {
         "rule": "auto",

@@ -97,13 +97,18 @@ def test_lean_read_keeps_what_networks_use_and_gives_the_same_network():
     """lean=True parses only NETWORK_COLUMNS; duplicates and the network do not change."""
     paths = (WOS / "tab", WOS / "plaintext")
     full, lean = bibnet.read(*paths), bibnet.read(*paths, lean=True)
-    assert list(lean.records.columns) == [*NETWORK_COLUMNS, "file", "line"]
+    assert list(lean.records.columns) == [c for c in NETWORK_COLUMNS if c not in ("DE", "ID")] + ["file", "line"]
+    assert full.keyword_fields == {} and list(lean.keyword_fields) == ["DE", "ID"]
+    for tag in ("DE", "ID"):  # held split, not as text, and losslessly so
+        text = full.records[tag].astype(object).where(full.records[tag].notna(), None).tolist()
+        assert lean.keyword_fields[tag].to_text().to_pylist() == text
+        assert len(lean.keyword_fields[tag]) == len(full)
     assert lean.report.records == full.report.records and lean.report.duplicates == full.report.duplicates > 0
     assert lean.records[["file", "line"]].equals(full.records[["file", "line"]])
     assert lean.report.fields == full.report.fields
     a, b = full.network(min_occurrences=3), lean.network(min_occurrences=3)
     assert len(a) > 10 and a.items.equals(b.items) and (a.cooccurrence != b.cooccurrence).nnz == 0
-    assert bibnet.read(WOS / "tab", lean=True, columns=["AB"]).records.columns[len(NETWORK_COLUMNS)] == "AB"
+    assert list(bibnet.read(WOS / "tab", lean=True, columns=["AB"]).records.columns)[-3:] == ["AB", "file", "line"]
 
 
 @pytest.mark.parametrize("bad", ["abstract", "ab", "A", 7, "file"])
@@ -238,6 +243,31 @@ def test_most_recent_export_date_wins_and_differences_are_listed(tmp_path):
     (d,) = corpus.report.duplicates_detail
     assert (d.file, d.kept_file, d.reason, d.differs) == (str(old), str(new), "more recent export (DA)", "TC, DA")
     assert corpus.duplicates["differs"].tolist() == ["TC, DA"]
+
+
+def test_lean_read_compares_the_keyword_fields_of_copies(tmp_path):
+    """A lean read holds DE and ID split, yet lists them among the fields copies differ in."""
+    rows = [
+        {"UT": "WOS:1", "DE": "a; b", "ID": "X", "DA": "2024-01-01"},
+        {"UT": "WOS:2", "DE": "c", "DA": "2024-01-01"},
+        {"UT": "WOS:3", "DE": "d; e", "ID": "Y; Z", "DA": "2024-01-01"},
+    ]
+    copies = [
+        {"UT": "WOS:1", "DE": "a; b", "ID": "X; W", "DA": "2023-01-01"},  # ID differs
+        {"UT": "WOS:2", "DE": "c", "DA": "2023-01-01"},  # no difference
+        {"UT": "WOS:3", "DE": "d", "ID": "Y; Z", "DA": "2023-01-01"},  # DE differs (prefix)
+        {"UT": "WOS:4", "DE": "only", "DA": "2023-01-01"},
+    ]
+    new, old = tab_file(tmp_path / "a.txt", rows), tab_file(tmp_path / "b.txt", copies)
+    full, lean = bibnet.read(new, old), bibnet.read(new, old, lean=True)
+    expected = ["ID, DA", "DA", "DE, DA"]
+    assert full.duplicates["differs"].tolist() == lean.duplicates["differs"].tolist() == expected
+    assert lean.keyword_fields["DE"].to_text().to_pylist() == ["a; b", "c", "d; e", "only"]
+    assert lean.keyword_fields["ID"].to_text().to_pylist() == ["X", None, "Y; Z", None]
+    # the pieces of the dropped copies are gone: no keyword occurs zero times
+    assert sorted(lean.keyword_fields["ID"].pieces.to_pylist()) == [" Z", "X", "Y"]
+    assert lean.report.fields["ID"] == full.report.fields["ID"] == 0.5
+    assert lean.network(min_occurrences=1).items["label"].tolist() == full.network(min_occurrences=1).items["label"].tolist()
 
 
 def test_same_file_duplicates_keep_the_later_line(tmp_path):

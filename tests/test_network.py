@@ -249,3 +249,50 @@ def test_describe_gives_the_papers_numbers_in_one_line():
     assert both.describe().endswith(
         "; 4 links, total link strength 7; 2 clusters (quality 0.6623); 2 unconnected parts (--largest-component keeps the largest)"
     )
+
+
+SPLIT_TEXT = ["a; b", None, "", "x;;y", "c", "a; b", "É;A ", "b"]
+
+
+def test_split_keywords_give_the_text_back():
+    import pyarrow as pa
+
+    from bibnet.keywords import SplitKeywords
+
+    split = SplitKeywords.from_text(pa.array(SPLIT_TEXT))
+    assert split.pieces.to_pylist() == ["a", " b", "", "x", "y", "c", "É", "A ", "b"]
+    assert split.lengths.tolist() == [2, 0, 1, 3, 1, 2, 2, 1]  # "" is one empty piece, null none
+    assert split.to_text().to_pylist() == SPLIT_TEXT
+    # file by file, then joined: one set of pieces, the same records
+    parts = [SplitKeywords.from_text(pa.array(SPLIT_TEXT[:3])), SplitKeywords.from_text(pa.array(SPLIT_TEXT[3:]))]
+    joined = SplitKeywords.concat(parts)
+    assert joined.to_text().to_pylist() == SPLIT_TEXT and len(joined.pieces) == len(split.pieces)
+    assert SplitKeywords.concat([]).to_text().to_pylist() == []
+    # a subset keeps only the pieces it uses
+    sub = split.take(np.array([7, 0, 3]))
+    assert sub.to_text().to_pylist() == ["b", "a; b", "x;;y"]
+    assert sorted(sub.pieces.to_pylist()) == ["", " b", "a", "b", "x", "y"]
+    same = split.same(np.array([0, 0, 1, 2, 3, 4, 7]), np.array([5, 4, 2, 1, 3, 0, 1]))
+    assert same.tolist() == [True, False, False, False, True, False, False]
+
+
+def test_split_keywords_and_text_give_the_same_occurrences():
+    import pyarrow as pa
+
+    from bibnet.keywords import SplitKeywords
+
+    records = pd.DataFrame({"DE": pd.array(SPLIT_TEXT, dtype="string[pyarrow]"),
+                            "ID": pd.array(["B; Q", "q", None, "Y", None, "", "é", "a"], dtype="string[pyarrow]")})
+
+    class Lean:  # what a lean corpus holds: no text columns, the fields split
+        keyword_fields = {tag: SplitKeywords.from_text(pa.array(records[tag])) for tag in ("DE", "ID")}
+        records = pd.DataFrame(index=range(8))
+
+    for field in ("all", "author", "plus"):
+        a, b = extract(records, field, label_case="original"), extract(Lean, field, label_case="original")
+        assert a.keys.tolist() == b.keys.tolist() and a.labels.tolist() == b.labels.tolist()
+        assert (a.matrix != b.matrix).nnz == 0
+    occ = extract(Lean, "all")
+    assert occ.keys.tolist() == ["a", "b", "c", "q", "x", "y", "é"]
+    assert occ.occurrences.tolist() == [4, 3, 1, 2, 1, 1, 1]  # "A " of record 6 is "a"
+    assert (occ.author != extract(records, "all").author).nnz == 0

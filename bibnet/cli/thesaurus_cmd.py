@@ -36,7 +36,7 @@ def suggest(paths: tuple[str, ...], strict: bool, keywords: str, min_occurrences
 
     corpus = read(*default_inputs(paths), strict=strict, lean=True)
     print_load_report(corpus.report)
-    occ = extract(corpus.records, keywords)
+    occ = extract(corpus, keywords)
     rules = SuggestRules(**{rule: False for rule in off})
     table = suggest_for(occ, rules=rules, min_occurrences=min_occurrences)
     out_path = Path(out)
