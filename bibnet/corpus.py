@@ -428,7 +428,16 @@ def _integers(col: pa.ChunkedArray | pa.Array, tag: str, lines: np.ndarray) -> t
 
 
 def _to_pandas(table: pa.Table) -> pd.DataFrame:
-    mapping = {pa.string(): STRING, pa.large_string(): STRING, pa.int64(): pd.Int64Dtype()}
+    """One DataFrame of the files' tables, each column in one contiguous chunk.
+
+    Left as one chunk per file and block, the columns would pin the memory pool's pages
+    they were parsed among: at 1,000,000 records, 200 MB of freed memory stayed resident.
+    Text goes to 64-bit offsets first (pandas' own string storage), which also lets a
+    column pass 2 GB.
+    """
+    large = pa.schema([f.with_type(pa.large_string()) if f.type == pa.string() else f for f in table.schema])
+    table = table.cast(large).combine_chunks()
+    mapping = {pa.large_string(): STRING, pa.int64(): pd.Int64Dtype()}
     records = table.to_pandas(types_mapper=mapping.get)
     records["line"] = records["line"].astype(np.int64)
     return records
