@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 
 from bibnet.dedup import deduplicate
 from bibnet.errors import InputError, OptionError
-from bibnet.keywords import SplitKeywords
+from bibnet.keyword_fields import SplitKeywords
 from bibnet.memory import release
 from bibnet.readers import ReadResult, Skip, detect, load
 
@@ -209,7 +209,7 @@ class Corpus:
         The dropped copies (see :func:`bibnet.dedup.deduplicate`).
     keyword_fields
         Lean read: ``DE`` and ``ID`` of every kept record as
-        :class:`~bibnet.keywords.SplitKeywords` (``.to_text()`` gives the text back), split
+        :class:`~bibnet.keyword_fields.SplitKeywords` (``.to_text()`` gives the text back), split
         file by file as the files are read; empty otherwise.
     """
 

@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 if TYPE_CHECKING:  # pragma: no cover
-    from bibnet.keywords import SplitKeywords
+    from bibnet.keyword_fields import SplitKeywords
 
 #: Columns compared between a dropped copy and the kept one (``differs`` column).
 COMPARED = ("UT", "DI", "TI", "SO", "DT", "DE", "ID", "PY", "TC", "Z9", "DA")

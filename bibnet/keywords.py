@@ -8,8 +8,8 @@ in every process whatever ``PYTHONHASHSEED`` is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Literal, Mapping
 
 import numpy as np
@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from bibnet.errors import OptionError
+from bibnet.keyword_fields import SplitKeywords
 
 Field = Literal["all", "author", "plus"]
 LabelCase = Literal["lower", "original"]
@@ -70,100 +71,6 @@ class KeywordOccurrences:
         """All keywords with their occurrences, most frequent first (ties by label)."""
         df = pd.DataFrame({"label": self.labels, "occurrences": self.occurrences})
         return df.sort_values(["occurrences", "label"], ascending=[False, True], kind="stable").reset_index(drop=True)
-
-
-@dataclass(frozen=True, eq=False)
-class SplitKeywords:
-    """One ``";"``-separated keyword field (``DE`` or ``ID``) of every record, split.
-
-    The form in which a lean read (:func:`bibnet.read`) keeps the keyword fields: each file's
-    text is split as it is read and only these arrays are kept, half the text's size (raw
-    keywords repeat across records: 114 MB for the 228 MB of text of 1,000,000 synthetic
-    records). Lossless: :meth:`to_text` gives the text back.
-
-    Attributes
-    ----------
-    pieces
-        The distinct raw pieces (``large_string``), as split on ``";"``: not trimmed or
-        cleaned. Every piece is used by some record.
-    indptr
-        Record ``i`` holds ``codes[indptr[i]:indptr[i + 1]]`` (``int64``, one more than the
-        records); no piece means an empty field.
-    codes
-        Indices into :attr:`pieces` (``int32``), record after record, in the text's order.
-    """
-
-    pieces: pa.Array
-    indptr: np.ndarray
-    codes: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.indptr) - 1
-
-    @property
-    def lengths(self) -> np.ndarray:
-        """Number of pieces of each record (0: the field is empty)."""
-        return np.diff(self.indptr)
-
-    @property
-    def nbytes(self) -> int:
-        return self.pieces.nbytes + self.indptr.nbytes + self.codes.nbytes
-
-    @classmethod
-    def from_text(cls, column: pd.Series | pa.Array | pa.ChunkedArray) -> SplitKeywords:
-        """Split a text column (missing = empty field)."""
-        arr = column if isinstance(column, (pa.Array, pa.ChunkedArray)) else pa.array(column.array, from_pandas=True)
-        if isinstance(arr, pa.ChunkedArray):
-            arr = arr.combine_chunks() if arr.num_chunks else pa.array([], pa.large_string())
-        if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
-            arr = arr.cast(pa.large_string())
-        lists = pc.split_pattern(arr, pattern=";")
-        indptr = lists.offsets.to_numpy().astype(np.int64)
-        enc = pc.dictionary_encode(pc.list_flatten(lists))
-        codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
-        # Only the distinct pieces are cast to 64-bit offsets: they add up over many files.
-        return cls(enc.dictionary.cast(pa.large_string()), indptr - indptr[0], codes)
-
-    @classmethod
-    def concat(cls, parts: Sequence[SplitKeywords]) -> SplitKeywords:
-        """The records of ``parts`` one after the other, with one set of pieces."""
-        if not parts:
-            return cls(pa.array([], pa.large_string()), np.zeros(1, np.int64), np.zeros(0, np.int32))
-        enc = pc.dictionary_encode(pa.concat_arrays([p.pieces for p in parts]))
-        new = enc.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
-        starts = np.cumsum([0] + [len(p.pieces) for p in parts])
-        codes = np.concatenate([new[start + p.codes] for start, p in zip(starts, parts)])
-        lengths = np.concatenate([p.lengths for p in parts])
-        return cls(enc.dictionary, np.r_[0, np.cumsum(lengths)].astype(np.int64), codes)
-
-    def take(self, rows: np.ndarray) -> SplitKeywords:
-        """The records at positions ``rows``, keeping only the pieces they use."""
-        lengths = self.lengths[rows]
-        indptr = np.r_[0, np.cumsum(lengths)].astype(np.int64)
-        at = np.repeat(self.indptr[rows] - indptr[:-1], lengths) + np.arange(indptr[-1])
-        used = np.zeros(len(self.pieces), dtype=bool)
-        codes = self.codes[at]
-        used[codes] = True
-        renumber = np.cumsum(used, dtype=np.int32) - 1
-        pieces = self.pieces.filter(pa.array(used))
-        return SplitKeywords(pieces, indptr, renumber[codes])
-
-    def to_text(self) -> pa.Array:
-        """The fields as text (``large_string``, null where empty), as they were read."""
-        values = self.pieces.take(pa.array(self.codes))
-        lists = pa.LargeListArray.from_arrays(pa.array(self.indptr), values, mask=pa.array(self.lengths == 0))
-        return pc.binary_join(lists, pa.scalar(";", pa.large_string()))
-
-    def same(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """Whether records ``a[k]`` and ``b[k]`` have the same text, for each ``k``."""
-        out = self.lengths[a] == self.lengths[b]
-        pairs = np.flatnonzero(out)
-        n = self.lengths[a[pairs]]
-        owner = np.repeat(np.arange(len(pairs)), n)
-        step = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
-        differ = self.codes[self.indptr[a[pairs]][owner] + step] != self.codes[self.indptr[b[pairs]][owner] + step]
-        out[pairs] = np.bincount(owner[differ], minlength=len(pairs)) == 0
-        return out
 
 
 def clean(values: pa.Array, *, lower: bool = True) -> pa.Array:

@@ -257,7 +257,7 @@ SPLIT_TEXT = ["a; b", None, "", "x;;y", "c", "a; b", "É;A ", "b"]
 def test_split_keywords_give_the_text_back():
     import pyarrow as pa
 
-    from bibnet.keywords import SplitKeywords
+    from bibnet.keyword_fields import SplitKeywords
 
     split = SplitKeywords.from_text(pa.array(SPLIT_TEXT))
     assert split.pieces.to_pylist() == ["a", " b", "", "x", "y", "c", "É", "A ", "b"]
@@ -279,7 +279,7 @@ def test_split_keywords_give_the_text_back():
 def test_split_keywords_and_text_give_the_same_occurrences():
     import pyarrow as pa
 
-    from bibnet.keywords import SplitKeywords
+    from bibnet.keyword_fields import SplitKeywords
 
     records = pd.DataFrame({"DE": pd.array(SPLIT_TEXT, dtype="string[pyarrow]"),
                             "ID": pd.array(["B; Q", "q", None, "Y", None, "", "é", "a"], dtype="string[pyarrow]")})
