@@ -111,6 +111,15 @@ def test_lean_read_keeps_what_networks_use_and_gives_the_same_network():
     assert list(bibnet.read(WOS / "tab", lean=True, columns=["AB"]).records.columns)[-3:] == ["AB", "file", "line"]
 
 
+def test_records_columns_are_one_chunk_each():
+    """Per-file chunks would pin the memory they were parsed among (see corpus._to_pandas)."""
+    corpus = bibnet.read(WOS / "edge_cases", lean=True)  # 3 files, no duplicates
+    assert len(corpus.report.files) == 3 and corpus.report.duplicates == 0
+    for name in ("UT", "TI", "file"):
+        column = corpus.records[name].array._pa_array  # pandas' Arrow storage (pa.array() would combine it)
+        assert column.num_chunks == 1 and column.type == pa.large_string()
+
+
 @pytest.mark.parametrize("bad", ["abstract", "ab", "A", 7, "file"])
 def test_bad_columns_option(bad):
     with pytest.raises(OptionError, match="columns: .* is not a two-letter Web of Science field tag"):
