@@ -80,6 +80,20 @@ def timed(fn: Callable[[], T], *, runs: int = RUNS) -> tuple[Timing, T]:
     return Timing(tuple(times)), result
 
 
+def interleaved(fns: dict[str, Callable[[], T]], *, runs: int = RUNS) -> dict[str, tuple[Timing, T]]:
+    """Like :func:`timed` for several functions, which take turns: one run of each per round."""
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    results: dict[str, Any] = {}
+    for _ in range(runs):
+        for name, fn in fns.items():
+            results[name] = None
+            gc.collect()
+            start = time.perf_counter()
+            results[name] = fn()
+            times[name].append(time.perf_counter() - start)
+    return {name: (Timing(tuple(times[name])), results[name]) for name in fns}
+
+
 @dataclass(frozen=True)
 class ProcessRun:
     """One whole-process run: wall time, peak memory, output.
@@ -227,14 +241,17 @@ def bench_reading(records: int, *, runs: int = RUNS) -> list[dict[str, Any]]:
     import bibnet
 
     rows = []
+    folders = {name: ensure_data(records, fmt=fmt, encoding=encoding) for name, (fmt, encoding) in FORMATS.items()}
+    # bibnet's reads of the formats take turns, run by run, so that the machine's drift over
+    # the minute does not favour one encoding (UTF-16 must be no slower than UTF-8).
+    reads = interleaved({name: lambda folder=folder: len(_quiet(bibnet.read, folder)) for name, folder in folders.items()},
+                        runs=runs)
     for name, (fmt, encoding) in FORMATS.items():
-        folder = ensure_data(records, fmt=fmt, encoding=encoding)
+        folder = folders[name]
         files = baseline.export_files(folder)
         size = sum(f.stat().st_size for f in files) / 1e6
         raw, _ = timed(lambda: baseline.raw_read(files), runs=runs)
-        ours, corpus = timed(lambda: _quiet(bibnet.read, folder), runs=runs)
-        n = len(corpus)
-        del corpus
+        ours, n = reads[name]
         pandas = None
         if fmt == "tab":
             pandas, frame = timed(lambda: baseline.read(files), runs=runs)
