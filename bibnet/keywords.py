@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, Mapping
+from typing import TYPE_CHECKING, Literal, Mapping
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,9 @@ import scipy.sparse as sp
 
 from bibnet.errors import OptionError
 from bibnet.keyword_fields import SplitKeywords
+
+if TYPE_CHECKING:  # pragma: no cover
+    from bibnet.corpus import Corpus
 
 Field = Literal["all", "author", "plus"]
 LabelCase = Literal["lower", "original"]
@@ -113,7 +116,7 @@ def _incidence(docs: np.ndarray, cols: np.ndarray, shape: tuple[int, int]) -> sp
 
 
 def extract(
-    records: Any,
+    records: Corpus | pd.DataFrame,
     field: Field = "all",
     *,
     thesaurus: Mapping[str, str] | None = None,
@@ -176,7 +179,7 @@ def extract(
     return KeywordOccurrences(field=field, keys=keys, labels=labels, matrix=matrix, author=author)
 
 
-def _split_fields(source: Any, tags: Sequence[str]) -> tuple[int, list[tuple[str, SplitKeywords]]]:
+def _split_fields(source: Corpus | pd.DataFrame, tags: Sequence[str]) -> tuple[int, list[tuple[str, SplitKeywords]]]:
     """The number of records and the split keyword fields of ``source`` (a corpus or its records).
 
     A lean corpus holds its fields split already; text columns are split here. A field that
