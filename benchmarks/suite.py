@@ -70,18 +70,11 @@ def timed(fn: Callable[[], T], *, runs: int = RUNS) -> tuple[Timing, T]:
     The previous result is dropped and garbage collected before each run, so big runs do not
     hold two results at once and no run pays for the last one's garbage.
     """
-    times, result = [], None
-    for _ in range(runs):
-        result = None
-        gc.collect()
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return Timing(tuple(times)), result
+    return interleaved({"": fn}, runs=runs)[""]
 
 
 def interleaved(fns: dict[str, Callable[[], T]], *, runs: int = RUNS) -> dict[str, tuple[Timing, T]]:
-    """Like :func:`timed` for several functions, which take turns: one run of each per round."""
+    """:func:`timed` for several functions, which take turns: one run of each per round."""
     times: dict[str, list[float]] = {name: [] for name in fns}
     results: dict[str, Any] = {}
     for _ in range(runs):

@@ -51,10 +51,6 @@ class SplitKeywords:
         """Number of pieces of each record (0: the field is empty)."""
         return np.diff(self.indptr)
 
-    @property
-    def nbytes(self) -> int:
-        return self.pieces.nbytes + self.indptr.nbytes + self.codes.nbytes
-
     @classmethod
     def from_text(cls, column: pd.Series | pa.Array | pa.ChunkedArray) -> SplitKeywords:
         """Split a text column (missing = empty field)."""
@@ -85,14 +81,12 @@ class SplitKeywords:
     def take(self, rows: np.ndarray) -> SplitKeywords:
         """The records at positions ``rows``, keeping only the pieces they use."""
         lengths = self.lengths[rows]
-        indptr = np.r_[0, np.cumsum(lengths)].astype(np.int64)
-        at = np.repeat(self.indptr[rows] - indptr[:-1], lengths) + np.arange(indptr[-1])
+        codes = self.codes[_spans(self.indptr[rows], lengths)]
         used = np.zeros(len(self.pieces), dtype=bool)
-        codes = self.codes[at]
         used[codes] = True
         renumber = np.cumsum(used, dtype=np.int32) - 1
         pieces = self.pieces.filter(pa.array(used))
-        return SplitKeywords(pieces, indptr, renumber[codes])
+        return SplitKeywords(pieces, np.r_[0, np.cumsum(lengths)].astype(np.int64), renumber[codes])
 
     def to_text(self) -> pa.Array:
         """The fields as text (``large_string``, null where empty), as they were read."""
@@ -103,10 +97,15 @@ class SplitKeywords:
     def same(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Whether records ``a[k]`` and ``b[k]`` have the same text, for each ``k``."""
         out = self.lengths[a] == self.lengths[b]
-        pairs = np.flatnonzero(out)
+        pairs = np.flatnonzero(out)  # only these can be equal: compare them piece by piece
         n = self.lengths[a[pairs]]
+        differ = self.codes[_spans(self.indptr[a[pairs]], n)] != self.codes[_spans(self.indptr[b[pairs]], n)]
         owner = np.repeat(np.arange(len(pairs)), n)
-        step = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
-        differ = self.codes[self.indptr[a[pairs]][owner] + step] != self.codes[self.indptr[b[pairs]][owner] + step]
         out[pairs] = np.bincount(owner[differ], minlength=len(pairs)) == 0
         return out
+
+
+def _spans(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Positions ``starts[k], ..., starts[k] + lengths[k] - 1`` for each ``k``, one after the other."""
+    ends = np.cumsum(lengths)
+    return np.repeat(starts - (ends - lengths), lengths) + np.arange(ends[-1] if len(ends) else 0)
