@@ -129,6 +129,28 @@ def test_utf16_transcoder_matches_codecs(s):
         assert (cr, crlf, lf) == (s.count("\r"), s.count("\r\n"), s.count("\n"))
 
 
+#: Pieces whose joins fall on and around the transcoder's 128-unit blocks: ASCII runs of
+#: every length near a block, line ends, and characters of 2, 3 and 4 UTF-8 bytes.
+_BLOCK_PIECES = ["x" * k for k in (1, 63, 126, 127, 128, 129, 255)] + ["\r\n", "\r", "\n", "é", "漢", "😀"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_BLOCK_PIECES), max_size=40))
+def test_utf16_transcoder_at_block_edges(pieces):
+    """ASCII blocks are copied whole: a character or a surrogate pair at a block's edge still comes out right."""
+    s = "".join(pieces)
+    data, (cr, crlf, lf) = text_module._utf16_to_utf8(s.encode("utf-16-le"), big_endian=False, path="x")
+    assert data == s.encode("utf-8")
+    assert (cr, crlf, lf) == (s.count("\r"), s.count("\r\n"), s.count("\n"))
+
+
+@pytest.mark.parametrize("ascii_before", [0, 127, 128, 300])
+def test_utf16_transcoder_finds_an_unpaired_surrogate_after_ascii_blocks(ascii_before):
+    raw = ("x" * ascii_before + "\n\ud800x").encode("utf-16-le", "surrogatepass")
+    with pytest.raises(InputError, match="x: line 2: invalid UTF-16"):
+        text_module._utf16_to_utf8(raw, big_endian=False, path="x")
+
+
 def test_load_reads_bom_and_reports_encoding():
     text = load(str(DATA / "tab" / "wosfile_wos_tab_delimited_win_utf16.txt"))
     assert (text.encoding, text.newline) == ("utf-16le", "CRLF")
