@@ -221,6 +221,7 @@ class Results:
     reading: list[dict[str, Any]] = field(default_factory=list)
     stages: dict[int, list[Row]] = field(default_factory=dict)
     networks: dict[int, dict[str, Any]] = field(default_factory=dict)
+    growth: dict[str, tuple[Timing, Timing]] = field(default_factory=dict)
     processes: list[dict[str, Any]] = field(default_factory=list)
     million: dict[str, Any] = field(default_factory=dict)
     targets: list[Target] = field(default_factory=list)
@@ -515,6 +516,51 @@ def bench_million(*, records: int = 1_000_000) -> dict[str, Any]:
             "peak_mb": run.peak_mb, "tree_mb": run.tree_mb, "nodes": s["keywords_selected"], "links": s["links"], "clusters": s["clusters"]}
 
 
+# -- linear growth -------------------------------------------------------------------------------
+#: What must cost 10x for 10x records (the co-occurrence product grows with its output, the links).
+LINEAR = ("read", "keywords", "matrix")
+
+
+def bench_growth(*, runs: int = RUNS, small: int = 40_000, large: int = 400_000) -> dict[str, tuple[Timing, Timing]]:
+    """Time of each stage that must grow linearly, at ``small`` and ``large`` records.
+
+    The two sizes take turns run by run (:func:`interleaved`): a ratio of two times taken
+    minutes apart would carry the machine's drift over those minutes. Reading is timed in
+    every format and as the network commands read (``lean``: the keyword fields split as each
+    file is read); keywords both from text columns and from such a lean corpus.
+    Returns ``{stage: (time at small, time at large)}``.
+    """
+    import bibnet
+    from bibnet.cooccurrence import cooccurrence, record_weights, select_columns
+    from bibnet.keywords import extract
+
+    def stages(records: int) -> dict[str, Callable[[], Any]]:
+        folders = {name: ensure_data(records, fmt=fmt, encoding=encoding) for name, (fmt, encoding) in FORMATS.items()}
+        full = _quiet(bibnet.read, folders["tab UTF-8"])
+        lean = _quiet(bibnet.read, folders["tab UTF-8"], lean=True)
+        occ = extract(lean, "all")
+        kept = (occ.occurrences >= MIN_OCCURRENCES).nonzero()[0]
+        incidence, weights = select_columns(occ.matrix, kept), record_weights(occ.keywords_per_record)
+        reads = {f"read {name}": lambda folder=folder: len(_quiet(bibnet.read, folder)) for name, folder in folders.items()}
+        return {
+            **reads,
+            "read as the commands read (lean: keyword fields split while reading)":
+                lambda: len(_quiet(bibnet.read, folders["tab UTF-8"], lean=True)),
+            "keywords from text columns (split, clean, record x keyword matrix)": lambda: extract(full.records, "all"),
+            "keywords from a lean read (clean, record x keyword matrix)": lambda: extract(lean, "all"),
+            "matrix (threshold, kept keywords)": lambda: select_columns(occ.matrix, kept),
+            "co-occurrence": lambda: cooccurrence(incidence, weights).nnz,
+        }
+
+    at = {small: stages(small), large: stages(large)}
+    out = {}
+    for name in at[small]:
+        pair = interleaved({str(n): at[n][name] for n in (small, large)}, runs=runs)
+        out[name] = (pair[str(small)][0], pair[str(large)][0])
+        print(f"  growth {name}: x{out[name][1].median / out[name][0].median:.1f}", flush=True)
+    return out
+
+
 # -- the quick regression check ---------------------------------------------------------------------
 def quick_ratios(*, runs: int = RUNS) -> dict[str, float]:
     """A few bibnet / baseline time ratios on 10,000 records; seconds, not minutes."""
@@ -603,6 +649,9 @@ def full(*, runs: int = RUNS, big: bool = True, million: bool = True, path: Path
         # At 400k the baseline runs once per stage and leaves out Louvain: it takes minutes.
         res.stages[records], res.networks[records] = bench_stages(
             records, runs=runs, baseline_runs=runs if records <= 40_000 else 1, slow_baseline=records <= 40_000)
+    if big:
+        print("linear growth", flush=True)
+        res.growth = bench_growth(runs=runs)
     print("processes", flush=True)
     res.processes = bench_processes(runs=runs, big=big)
     if million:
@@ -663,29 +712,16 @@ def targets(res: Results) -> list[Target]:
             f"{leiden.bibnet.median:.2f} s", leiden.bibnet.median <= 1.0))
         out.append(Target("Leiden quality within 0.05% of the best of 10 seeds",
                           f"{net['quality_gap']:.4%} below", net["quality_gap"] <= 0.0005))
-    for what, limit in growth(res).items():
+    for what, ratio in growth(res).items():
         if what.startswith(LINEAR):
-            out.append(Target(f"linear growth 40k -> 400k: {what}", f"x{limit:.1f} for 10x records", limit <= 12.0,
+            out.append(Target(f"linear growth 40k -> 400k: {what}", f"x{ratio:.1f} for 10x records", ratio <= 12.0,
                               "up to x12 counts as linear (noise, caches)"))
     return out
 
 
-#: Stages whose cost must grow linearly with records; the co-occurrence product grows with the links.
-LINEAR = ("read", "keywords", "matrix")
-
-
 def growth(res: Results) -> dict[str, float]:
-    """400k time / 40k time of reading, matrix building and co-occurrence (10 = linear)."""
-    out = {}
-    read = {(r["records"], r["input"]): r["bibnet"].median for r in res.reading}
-    for name in FORMATS:
-        if (40_000, name) in read and (400_000, name) in read:
-            out[f"read {name}"] = read[(400_000, name)] / read[(40_000, name)]
-    if 40_000 in res.stages and 400_000 in res.stages:
-        for a, b in zip(res.stages[40_000], res.stages[400_000]):
-            if a.what.split(" (")[0] in ("keywords", "matrix", "co-occurrence", "network") and a.bibnet and b.bibnet:
-                out[a.what.split(" (")[0]] = b.bibnet.median / a.bibnet.median
-    return out
+    """400k time / 40k time of each stage :func:`bench_growth` measured (10 = linear)."""
+    return {name: large.median / small.median for name, (small, large) in res.growth.items()}
 
 
 def render(res: Results) -> str:
@@ -776,15 +812,15 @@ def render(res: Results) -> str:
                 f"peak {m['tree_mb']:,.0f} MB for the whole run, {m['peak_mb']:,.0f} MB for the largest process (one run); {m['nodes']:,} keywords, {m['links']:,} links, "
                 f"{m['clusters']} clusters. Baseline, {raw}: bibnet takes x{m['wall'] / m['raw'].median:.0f} the raw read."
             )
-    g = growth(res)
-    if g:
+    if res.growth:
         links = res.networks[400_000]["links"] / res.networks[40_000]["links"] if len(res.networks) > 1 else None
         lines += ["", "## Linear growth", "",
-                  "Reading and the record x keyword matrix must cost 10x for 10x records. The co-occurrence product "
-                  "(and so the network stage) grows with its output, the links"
-                  + (f", which grow x{links:.1f} here." if links else "."),
-                  "", "| stage | 400k time / 40k time |", "|---|---:|"]
-        lines += [f"| {k} | {v:.1f} |" for k, v in g.items()]
+                  "Reading and the record x keyword matrix must cost 10x for 10x records. The two sizes take turns, run "
+                  "by run, so that the machine's drift does not enter the ratio. The co-occurrence product grows with "
+                  "its output, the links" + (f", which grow x{links:.1f} here." if links else "."),
+                  "", "| stage | 40k s | 400k s | 400k / 40k |", "|---|---:|---:|---:|"]
+        lines += [f"| {name} | {small.median:.3f} | {large.median:.3f} | x{large.median / small.median:.1f} |"
+                  for name, (small, large) in res.growth.items()]
     lines += [
         "",
         "## Quick-mode reference",

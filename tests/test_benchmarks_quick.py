@@ -105,6 +105,28 @@ def test_results_round_trip_the_quick_reference(tmp_path):
     assert suite.recorded_ratios(tmp_path / "missing.md") == {}
 
 
+def test_interleaved_takes_turns():
+    order = []
+    out = suite.interleaved({"a": lambda: order.append("a") or 1, "b": lambda: order.append("b") or 2}, runs=3)
+    assert order == ["a", "b"] * 3
+    assert [len(t.times) for t, _ in out.values()] == [3, 3] and [r for _, r in out.values()] == [1, 2]
+
+
+def test_growth_targets_cover_linear_stages_only():
+    res = results({})
+    res.growth = {
+        "read tab UTF-8": (suite.Timing((0.3,) * 5), suite.Timing((3.3,) * 5)),
+        "keywords from text columns (split, clean, record x keyword matrix)": (suite.Timing((0.1,) * 5), suite.Timing((1.3,) * 5)),
+        "co-occurrence": (suite.Timing((0.04,) * 5), suite.Timing((0.8,) * 5)),
+    }
+    growth = {t.name: t for t in suite.targets(res) if t.name.startswith("linear growth")}
+    assert [(name.split(": ", 1)[1], t.measured, t.met) for name, t in growth.items()] == [
+        ("read tab UTF-8", "x11.0 for 10x records", True),
+        ("keywords from text columns (split, clean, record x keyword matrix)", "x13.0 for 10x records", False),
+    ]
+    assert "| read tab UTF-8 | 0.300 | 3.300 | x11.0 |" in suite.render(res)
+
+
 def test_only_gross_regressions_fail():
     recorded = {"a": 0.5, "b": 0.1, "c": 0.2}
     assert suite.regressions({"a": 1.49, "b": 0.29, "d": 9.0}, recorded) == []
