@@ -221,7 +221,7 @@ class Results:
     reading: list[dict[str, Any]] = field(default_factory=list)
     stages: dict[int, list[Row]] = field(default_factory=dict)
     networks: dict[int, dict[str, Any]] = field(default_factory=dict)
-    growth: dict[str, tuple[Timing, Timing]] = field(default_factory=dict)
+    growth: list[Growth] = field(default_factory=list)
     processes: list[dict[str, Any]] = field(default_factory=list)
     million: dict[str, Any] = field(default_factory=dict)
     targets: list[Target] = field(default_factory=list)
@@ -521,44 +521,81 @@ def bench_million(*, records: int = 1_000_000) -> dict[str, Any]:
 LINEAR = ("read", "keywords", "matrix")
 
 
-def bench_growth(*, runs: int = RUNS, small: int = 40_000, large: int = 400_000) -> dict[str, tuple[Timing, Timing]]:
-    """Time of each stage that must grow linearly, at ``small`` and ``large`` records.
+@dataclass(frozen=True)
+class Growth:
+    """One stage's times at 40k and 400k records, and its baseline's, measured turn by turn."""
+
+    what: str
+    small: Timing
+    large: Timing
+    baseline_name: str = ""
+    baseline: tuple[Timing, Timing] | None = None
+
+    @property
+    def ratio(self) -> float:
+        """Large time / small time (10 = linear for 10x records)."""
+        return self.large.median / self.small.median
+
+    @property
+    def baseline_ratio(self) -> float | None:
+        return self.baseline[1].median / self.baseline[0].median if self.baseline else None
+
+
+def bench_growth(*, runs: int = RUNS, small: int = 40_000, large: int = 400_000) -> list[Growth]:
+    """Times of the stages that must grow linearly, at ``small`` and ``large`` records.
 
     The two sizes take turns run by run (:func:`interleaved`): a ratio of two times taken
     minutes apart would carry the machine's drift over those minutes. Reading is timed in
     every format and as the network commands read (``lean``: the keyword fields split as each
-    file is read); keywords both from text columns and from such a lean corpus.
-    Returns ``{stage: (time at small, time at large)}``.
+    file is read); keywords both from text columns and from such a lean read. Each stage's
+    baseline (the raw read of the same files; the pure-Python stage) grows in the same turns.
     """
     import bibnet
     from bibnet.cooccurrence import cooccurrence, record_weights, select_columns
     from bibnet.keywords import extract
 
-    def stages(records: int) -> dict[str, Callable[[], Any]]:
+    def stages(records: int) -> dict[str, tuple[Callable[[], Any], str, Callable[[], Any] | None]]:
+        """What -> (bibnet's stage, baseline name, baseline stage) at ``records`` records."""
         folders = {name: ensure_data(records, fmt=fmt, encoding=encoding) for name, (fmt, encoding) in FORMATS.items()}
-        full = _quiet(bibnet.read, folders["tab UTF-8"])
-        lean = _quiet(bibnet.read, folders["tab UTF-8"], lean=True)
+        files = {name: baseline.export_files(folder) for name, folder in folders.items()}
+        tab = folders["tab UTF-8"]
+        full, lean = _quiet(bibnet.read, tab), _quiet(bibnet.read, tab, lean=True)
         occ = extract(lean, "all")
         kept = (occ.occurrences >= MIN_OCCURRENCES).nonzero()[0]
         incidence, weights = select_columns(occ.matrix, kept), record_weights(occ.keywords_per_record)
-        reads = {f"read {name}": lambda folder=folder: len(_quiet(bibnet.read, folder)) for name, folder in folders.items()}
-        return {
-            **reads,
-            "read as the commands read (lean: keyword fields split while reading)":
-                lambda: len(_quiet(bibnet.read, folders["tab UTF-8"], lean=True)),
-            "keywords from text columns (split, clean, record x keyword matrix)": lambda: extract(full.records, "all"),
-            "keywords from a lean read (clean, record x keyword matrix)": lambda: extract(lean, "all"),
-            "matrix (threshold, kept keywords)": lambda: select_columns(occ.matrix, kept),
-            "co-occurrence": lambda: cooccurrence(incidence, weights).nnz,
+        frame = baseline.read(files["tab UTF-8"])
+        lists, counts = _keywords_baseline(frame)
+        out = {
+            f"read {name}": (lambda folder=folders[name]: len(_quiet(bibnet.read, folder)),
+                             "raw read", lambda files=files[name]: baseline.raw_read(files))
+            for name in FORMATS
         }
+        out.update({
+            "read as the commands read (lean: keyword fields split while reading)": (
+                lambda: len(_quiet(bibnet.read, tab, lean=True)), "raw read", lambda: baseline.raw_read(files["tab UTF-8"])),
+            "keywords from text columns (split, clean, record x keyword matrix)": (
+                lambda: extract(full.records, "all"), "str.split + Counter", lambda: _keywords_baseline(frame)[1]),
+            "keywords from a lean read (clean, record x keyword matrix)": (lambda: extract(lean, "all"), "", None),
+            "matrix (threshold, kept keywords)": (
+                lambda: select_columns(occ.matrix, kept), "list filter",
+                lambda: len(baseline.select(lists, counts, MIN_OCCURRENCES))),
+            # shown, not a target: grows with the links (its pure-Python baseline takes minutes at 400k)
+            "co-occurrence": (lambda: cooccurrence(incidence, weights).nnz, "", None),
+        })
+        return out
 
     at = {small: stages(small), large: stages(large)}
-    out = {}
-    for name in at[small]:
-        pair = interleaved({str(n): at[n][name] for n in (small, large)}, runs=runs)
-        out[name] = (pair[str(small)][0], pair[str(large)][0])
-        print(f"  growth {name}: x{out[name][1].median / out[name][0].median:.1f}", flush=True)
-    return out
+    rows = []
+    for what, (_, name, base) in at[small].items():
+        fns = {f"{n}": at[n][what][0] for n in (small, large)}
+        if base is not None:
+            fns.update({f"base {n}": at[n][what][2] for n in (small, large)})
+        t = {key: timing for key, (timing, _) in interleaved(fns, runs=runs).items()}
+        pair = (t[f"base {small}"], t[f"base {large}"]) if base is not None else None
+        rows.append(Growth(what, t[str(small)], t[str(large)], name, pair))
+        print(f"  growth {what}: x{rows[-1].ratio:.1f}" + (f" ({name} x{rows[-1].baseline_ratio:.1f})" if pair else ""),
+              flush=True)
+    return rows
 
 
 # -- the quick regression check ---------------------------------------------------------------------
@@ -721,7 +758,7 @@ def targets(res: Results) -> list[Target]:
 
 def growth(res: Results) -> dict[str, float]:
     """400k time / 40k time of each stage :func:`bench_growth` measured (10 = linear)."""
-    return {name: large.median / small.median for name, (small, large) in res.growth.items()}
+    return {g.what: g.ratio for g in res.growth}
 
 
 def render(res: Results) -> str:
@@ -816,11 +853,12 @@ def render(res: Results) -> str:
         links = res.networks[400_000]["links"] / res.networks[40_000]["links"] if len(res.networks) > 1 else None
         lines += ["", "## Linear growth", "",
                   "Reading and the record x keyword matrix must cost 10x for 10x records. The two sizes take turns, run "
-                  "by run, so that the machine's drift does not enter the ratio. The co-occurrence product grows with "
+                  "by run, so that the machine's drift does not enter the ratio; so do the baselines', whose growth "
+                  "shows what the machine makes of the same 10x. The co-occurrence product grows with "
                   "its output, the links" + (f", which grow x{links:.1f} here." if links else "."),
-                  "", "| stage | 40k s | 400k s | 400k / 40k |", "|---|---:|---:|---:|"]
-        lines += [f"| {name} | {small.median:.3f} | {large.median:.3f} | x{large.median / small.median:.1f} |"
-                  for name, (small, large) in res.growth.items()]
+                  "", "| stage | 40k s | 400k s | 400k / 40k | baseline | its 400k / 40k |", "|---|---:|---:|---:|---|---:|"]
+        lines += [f"| {g.what} | {g.small.median:.3f} | {g.large.median:.3f} | x{g.ratio:.1f} | {g.baseline_name or '-'} | "
+                  f"{f'x{g.baseline_ratio:.1f}' if g.baseline else '-'} |" for g in res.growth]
     lines += [
         "",
         "## Quick-mode reference",

@@ -114,17 +114,20 @@ def test_interleaved_takes_turns():
 
 def test_growth_targets_cover_linear_stages_only():
     res = results({})
-    res.growth = {
-        "read tab UTF-8": (suite.Timing((0.3,) * 5), suite.Timing((3.3,) * 5)),
-        "keywords from text columns (split, clean, record x keyword matrix)": (suite.Timing((0.1,) * 5), suite.Timing((1.3,) * 5)),
-        "co-occurrence": (suite.Timing((0.04,) * 5), suite.Timing((0.8,) * 5)),
-    }
+    timing = lambda t: suite.Timing((t,) * 5)  # noqa: E731
+    res.growth = [
+        suite.Growth("read tab UTF-8", timing(0.3), timing(3.3), "raw read", (timing(0.07), timing(0.7))),
+        suite.Growth("keywords from text columns (split, clean, record x keyword matrix)", timing(0.1), timing(1.3)),
+        suite.Growth("co-occurrence", timing(0.04), timing(0.8)),
+    ]
     growth = {t.name: t for t in suite.targets(res) if t.name.startswith("linear growth")}
     assert [(name.split(": ", 1)[1], t.measured, t.met) for name, t in growth.items()] == [
         ("read tab UTF-8", "x11.0 for 10x records", True),
         ("keywords from text columns (split, clean, record x keyword matrix)", "x13.0 for 10x records", False),
     ]
-    assert "| read tab UTF-8 | 0.300 | 3.300 | x11.0 |" in suite.render(res)
+    text = suite.render(res)
+    assert "| read tab UTF-8 | 0.300 | 3.300 | x11.0 | raw read | x10.0 |" in text
+    assert "| co-occurrence | 0.040 | 0.800 | x20.0 | - | - |" in text
 
 
 def test_only_gross_regressions_fail():
