@@ -112,6 +112,16 @@ def test_interleaved_takes_turns():
     assert [len(t.times) for t, _ in out.values()] == [3, 3] and [r for _, r in out.values()] == [1, 2]
 
 
+def test_paired_ratio_compares_run_by_run():
+    assert suite.paired_ratio(suite.Timing((1.0, 2.0, 3.0)), suite.Timing((1.0, 1.0, 3.0))) == 1.0
+    # The machine slows down from round 3 on, and a spell in round 3 hits only the UTF-16 read:
+    # the ratio of the medians (0.39 / 0.30) would call UTF-16 30% slower; round by round it is 2.5% faster.
+    utf8 = suite.Timing((0.30, 0.30, 0.30, 0.40, 0.40))
+    utf16 = suite.Timing((0.29, 0.29, 0.40, 0.39, 0.39))
+    assert round(utf16.median / utf8.median, 2) == 1.3
+    assert round(suite.paired_ratio(utf16, utf8), 3) == 0.975
+
+
 def test_growth_targets_cover_linear_stages_only():
     res = results({})
     timing = lambda t: suite.Timing((t,) * 5)  # noqa: E731
