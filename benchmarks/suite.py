@@ -558,54 +558,78 @@ def bench_growth(*, runs: int = RUNS, small: int = 40_000, large: int = 400_000)
     minutes apart would carry the machine's drift over those minutes. Reading is timed in
     every format and as the network commands read (``lean``: the keyword fields split as each
     file is read); keywords both from text columns and from such a lean read. Each stage's
-    baseline (the raw read of the same files; the pure-Python stage) grows in the same turns.
+    baseline (the raw read of the same files; the pure-Python stage) grows in turns of its own,
+    afterwards: its gigabytes of Python objects would slow bibnet's stages by a third if they
+    were in memory at the same time.
     """
+    ours = _in_turns(_growth_stages, small, large, runs=runs)
+    theirs = _in_turns(_growth_baselines, small, large, runs=runs)
+    rows = []
+    for what, (t_small, t_large) in ours.items():
+        rows.append(Growth(what, t_small, t_large, _BASELINE_NAMES.get(what, ""), theirs.get(what)))
+        g = rows[-1]
+        print(f"  growth {what}: x{g.ratio:.1f}" + (f" ({g.baseline_name} x{g.baseline_ratio:.1f})" if g.baseline else ""),
+              flush=True)
+    return rows
+
+
+def _in_turns(make: Callable[[int], dict[str, Callable[[], Any]]], small: int, large: int, *,
+              runs: int) -> dict[str, tuple[Timing, Timing]]:
+    """Time each of ``make(records)``'s functions at both sizes, the sizes taking turns;
+    ``{what: (timing at small, timing at large)}``. The inputs ``make`` holds go afterwards."""
+    at = {small: make(small), large: make(large)}
+    out = {}
+    for what in at[small]:
+        t = interleaved({str(n): at[n][what] for n in at}, runs=runs)
+        out[what] = (t[str(small)][0], t[str(large)][0])
+    return out
+
+
+#: Names of the growth rows that read, keyed by the format read.
+_READ_ROWS = {name: f"read {name}" for name in FORMATS}
+_LEAN_ROW = "read as the commands read (lean: keyword fields split while reading)"
+_KEYWORDS_ROW = "keywords from text columns (split, clean, record x keyword matrix)"
+_MATRIX_ROW = "matrix (threshold, kept keywords)"
+_BASELINE_NAMES = {**{row: "raw read" for row in _READ_ROWS.values()}, _LEAN_ROW: "raw read",
+                   _KEYWORDS_ROW: "str.split + Counter", _MATRIX_ROW: "list filter"}
+
+
+def _growth_stages(records: int) -> dict[str, Callable[[], Any]]:
+    """bibnet's stages that must grow linearly, on ``records`` records."""
     import bibnet
     from bibnet.cooccurrence import cooccurrence, record_weights, select_columns
     from bibnet.keywords import extract
 
-    def stages(records: int) -> dict[str, tuple[Callable[[], Any], str, Callable[[], Any] | None]]:
-        """What -> (bibnet's stage, baseline name, baseline stage) at ``records`` records."""
-        folders = {name: ensure_data(records, fmt=fmt, encoding=encoding) for name, (fmt, encoding) in FORMATS.items()}
-        files = {name: baseline.export_files(folder) for name, folder in folders.items()}
-        tab = folders["tab UTF-8"]
-        full, lean = _quiet(bibnet.read, tab), _quiet(bibnet.read, tab, lean=True)
-        occ = extract(lean, "all")
-        kept = (occ.occurrences >= MIN_OCCURRENCES).nonzero()[0]
-        incidence, weights = select_columns(occ.matrix, kept), record_weights(occ.keywords_per_record)
-        frame = baseline.read(files["tab UTF-8"])
-        lists, counts = _keywords_baseline(frame)
-        out = {
-            f"read {name}": (lambda folder=folders[name]: len(_quiet(bibnet.read, folder)),
-                             "raw read", lambda files=files[name]: baseline.raw_read(files))
-            for name in FORMATS
-        }
-        out.update({
-            "read as the commands read (lean: keyword fields split while reading)": (
-                lambda: len(_quiet(bibnet.read, tab, lean=True)), "raw read", lambda: baseline.raw_read(files["tab UTF-8"])),
-            "keywords from text columns (split, clean, record x keyword matrix)": (
-                lambda: extract(full.records, "all"), "str.split + Counter", lambda: _keywords_baseline(frame)[1]),
-            "keywords from a lean read (clean, record x keyword matrix)": (lambda: extract(lean, "all"), "", None),
-            "matrix (threshold, kept keywords)": (
-                lambda: select_columns(occ.matrix, kept), "list filter",
-                lambda: len(baseline.select(lists, counts, MIN_OCCURRENCES))),
-            # shown, not a target: grows with the links (its pure-Python baseline takes minutes at 400k)
-            "co-occurrence": (lambda: cooccurrence(incidence, weights).nnz, "", None),
-        })
-        return out
+    folders = {name: ensure_data(records, fmt=fmt, encoding=encoding) for name, (fmt, encoding) in FORMATS.items()}
+    tab = folders["tab UTF-8"]
+    full, lean = _quiet(bibnet.read, tab), _quiet(bibnet.read, tab, lean=True)
+    occ = extract(lean, "all")
+    kept = (occ.occurrences >= MIN_OCCURRENCES).nonzero()[0]
+    incidence, weights = select_columns(occ.matrix, kept), record_weights(occ.keywords_per_record)
+    return {
+        **{_READ_ROWS[name]: lambda folder=folder: len(_quiet(bibnet.read, folder)) for name, folder in folders.items()},
+        _LEAN_ROW: lambda: len(_quiet(bibnet.read, tab, lean=True)),
+        _KEYWORDS_ROW: lambda: extract(full.records, "all"),
+        "keywords from a lean read (clean, record x keyword matrix)": lambda: extract(lean, "all"),
+        _MATRIX_ROW: lambda: select_columns(occ.matrix, kept),
+        # shown, not a target: grows with the links (its pure-Python baseline takes minutes at 400k)
+        "co-occurrence": lambda: cooccurrence(incidence, weights).nnz,
+    }
 
-    at = {small: stages(small), large: stages(large)}
-    rows = []
-    for what, (_, name, base) in at[small].items():
-        fns = {f"{n}": at[n][what][0] for n in (small, large)}
-        if base is not None:
-            fns.update({f"base {n}": at[n][what][2] for n in (small, large)})
-        t = {key: timing for key, (timing, _) in interleaved(fns, runs=runs).items()}
-        pair = (t[f"base {small}"], t[f"base {large}"]) if base is not None else None
-        rows.append(Growth(what, t[str(small)], t[str(large)], name, pair))
-        print(f"  growth {what}: x{rows[-1].ratio:.1f}" + (f" ({name} x{rows[-1].baseline_ratio:.1f})" if pair else ""),
-              flush=True)
-    return rows
+
+def _growth_baselines(records: int) -> dict[str, Callable[[], Any]]:
+    """The baselines (:data:`_BASELINE_NAMES`) of :func:`_growth_stages`' rows, keyed by those rows."""
+    files = {name: baseline.export_files(ensure_data(records, fmt=fmt, encoding=encoding))
+             for name, (fmt, encoding) in FORMATS.items()}
+    frame = baseline.read(files["tab UTF-8"])
+    lists, counts = _keywords_baseline(frame)
+    raw = {_READ_ROWS[name]: lambda files=files[name]: baseline.raw_read(files) for name in FORMATS}
+    return {
+        **raw,
+        _LEAN_ROW: raw[_READ_ROWS["tab UTF-8"]],
+        _KEYWORDS_ROW: lambda: _keywords_baseline(frame)[1],
+        _MATRIX_ROW: lambda: len(baseline.select(lists, counts, MIN_OCCURRENCES)),
+    }
 
 
 # -- the quick regression check ---------------------------------------------------------------------
