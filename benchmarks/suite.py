@@ -890,8 +890,8 @@ def render(res: Results) -> str:
         lines += ["", "## Linear growth", "",
                   "Reading and the record x keyword matrix must cost 10x for 10x records. The two sizes take turns, run "
                   "by run, and the ratio is the median of the runs' ratios, so that the machine's drift does not enter "
-                  "it; the baselines are timed in the same turns, and their growth shows what the machine makes of the "
-                  "same 10x. Times are medians. The co-occurrence product grows with "
+                  "it; the baselines take turns of their own, afterwards (their Python objects slow bibnet's runs when "
+                  "they share the process), and their growth shows what the machine makes of the same 10x. Times are medians. The co-occurrence product grows with "
                   "its output, the links" + (f", which grow x{links:.1f} here." if links else "."),
                   "", "| stage | 40k s | 400k s | 400k / 40k, run by run | baseline | its 400k / 40k |", "|---|---:|---:|---:|---|---:|"]
         lines += [f"| {g.what} | {g.small.median:.3f} | {g.large.median:.3f} | x{g.ratio:.1f} | {g.baseline_name or '-'} | "

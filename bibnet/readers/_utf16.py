@@ -17,7 +17,7 @@ import numpy as np
 from bibnet._numba import helper, jit
 
 #: Units checked and copied at a time. LLVM vectorises the loops over a block; 128 was the
-#: fastest of 16-256 on WoS text, where 2 blocks in 10 hold a character outside ASCII.
+#: fastest of 16-256 on the synthetic WoS text, where 1 block in 8 holds a character outside ASCII.
 _BLOCK = 128
 
 
