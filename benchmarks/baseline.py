@@ -80,7 +80,7 @@ def keywords(records: pd.DataFrame) -> list[list[str]]:
     """Each record's cleaned keywords (DE and ID, trimmed, spaces collapsed, lower case), once each."""
     columns = [records[tag].tolist() for tag in KEYWORD_TAGS if tag in records.columns]
     out = []
-    for cells in zip(*columns):
+    for cells in zip(*columns, strict=True):
         seen: dict[str, None] = {}
         for cell in cells:
             if isinstance(cell, str):

@@ -45,7 +45,7 @@ def bench_clustering(weights, *, seeds: int, repeat: int) -> None:
     print(f"clustering, 1 start:        {t1:6.2f} s   quality of seeds 0..{seeds - 1}: worst {min(singles):.6f}, "
           f"best {max(singles):.6f} ({spread:.3f}% apart)")
     for jobs, label in ((1, "one process"), (None, "all cores")):
-        t, result = best_time(lambda: cluster(weights, ClusterParams(), jobs=jobs), repeat)
+        t, result = best_time(lambda jobs=jobs: cluster(weights, ClusterParams(), jobs=jobs), repeat)
         print(f"clustering, 10 starts ({label}): {t:6.2f} s   quality {result.quality:.6f}, "
               f"{result.n_clusters} clusters")
 
@@ -61,7 +61,7 @@ def bench_layout(corpus, sizes: list[int], *, compare: int, repeat: int) -> None
     print(f"layout kernels ready (compiled or loaded from numba's cache): {time.perf_counter() - t0:.2f} s")
     for n in sizes:
         net = build_network(corpus, min_occurrences=4, top=n)
-        t, result = best_time(lambda: layout(net.weights), repeat)
+        t, result = best_time(lambda net=net: layout(net.weights), repeat)
         print(f"layout, {len(net):5,} items, {net.n_links:7,} links: {t:6.2f} s  {result.iterations:4d} sweeps, "
               f"{t / result.iterations * 1000:6.2f} ms/sweep  [{result.method}]  objective {result.quality:.6g}")
     if compare:
@@ -88,9 +88,8 @@ def main() -> None:
     args = parser.parse_args()
 
     import bibnet
-    from bibnet.network import build_network
-
     from benchmarks.bench_network import ensure_data
+    from bibnet.network import build_network
 
     corpus = bibnet.read(ensure_data(args.records))
     net = build_network(corpus, min_occurrences=4)

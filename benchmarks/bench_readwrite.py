@@ -14,8 +14,8 @@ import argparse
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -81,7 +81,8 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=10_000)
     parser.add_argument("--links", type=int, default=1_000_000)
     args = parser.parse_args()
-    real = read_vosviewer(DATA / "Scientometrics_term_co-occurrence_map.txt", DATA / "Scientometrics_term_co-occurrence_network.txt")
+    real = read_vosviewer(DATA / "Scientometrics_term_co-occurrence_map.txt",
+                          DATA / "Scientometrics_term_co-occurrence_network.txt")
     bench("Scientometrics term map (VOSviewer)", real, args.runs)
     bench("synthetic", synthetic(args.items, args.links), args.runs)
 

@@ -47,7 +47,8 @@ REGRESSION_FACTOR = 3.0
 QUICK_RECORDS = 10_000
 MIN_OCCURRENCES = 4
 LAYOUT_NODES = 1000
-VERSIONS = ("bibnet", "numpy", "scipy", "pandas", "pyarrow", "python-igraph", "leidenalg", "numba", "networkx", "plotly", "matplotlib")
+VERSIONS = ("bibnet", "numpy", "scipy", "pandas", "pyarrow", "python-igraph", "leidenalg", "numba", "networkx", "plotly",
+            "matplotlib")
 FORMATS = {"tab UTF-8": ("tab", "utf-8-sig"), "tab UTF-16": ("tab", "utf-16le"), "plain text": ("plaintext", "utf-8-sig")}
 _QUICK_BEGIN, _QUICK_END = "<!-- quick-reference:begin -->", "<!-- quick-reference:end -->"
 
@@ -71,7 +72,7 @@ def paired_ratio(numerator: Timing, denominator: Timing) -> float:
     slows both sides of a ratio: the median of the ratios is steadier than the ratio of the
     medians, which can take its two medians from different spells.
     """
-    return statistics.median(a / b for a, b in zip(numerator.times, denominator.times))
+    return statistics.median(a / b for a, b in zip(numerator.times, denominator.times, strict=True))
 
 
 def timed(fn: Callable[[], T], *, runs: int = RUNS) -> tuple[Timing, T]:
@@ -250,15 +251,15 @@ def bench_reading(records: int, *, runs: int = RUNS) -> list[dict[str, Any]]:
     # the minute does not favour one encoding (UTF-16 must be no slower than UTF-8).
     reads = interleaved({name: lambda folder=folder: len(_quiet(bibnet.read, folder)) for name, folder in folders.items()},
                         runs=runs)
-    for name, (fmt, encoding) in FORMATS.items():
+    for name, (fmt, _encoding) in FORMATS.items():
         folder = folders[name]
         files = baseline.export_files(folder)
         size = sum(f.stat().st_size for f in files) / 1e6
-        raw, _ = timed(lambda: baseline.raw_read(files), runs=runs)
+        raw, _ = timed(lambda files=files: baseline.raw_read(files), runs=runs)
         ours, n = reads[name]
         pandas = None
         if fmt == "tab":
-            pandas, frame = timed(lambda: baseline.read(files), runs=runs)
+            pandas, frame = timed(lambda files=files: baseline.read(files), runs=runs)
             del frame
         rows.append({"records": records, "input": name, "records_read": n, "mb": size,
                      "bibnet": ours, "raw": raw, "pandas": pandas})
@@ -302,9 +303,12 @@ def bench_stages(records: int, *, runs: int = RUNS, baseline_runs: int | None = 
         ratio = f"  x{theirs.median / ours.median:.1f} vs {name}" if theirs else ""
         print(f"  {records:,} {what}: {ours.median:.3f} s{ratio}", flush=True)
 
+    # timed() runs each lambda at once. A lambda using a name deleted afterwards (del, to free
+    # memory) takes it as a default argument: ruff (F821) reads a closure over it as undefined.
+
     # keywords: split, clean, document x keyword matrix
     t_kw, occ = timed(lambda: extract(corpus.records, "all"), runs=runs)
-    b_kw, (lists, counts) = timed(lambda: _keywords_baseline(frame), runs=base_runs)
+    b_kw, (lists, counts) = timed(lambda frame=frame: _keywords_baseline(frame), runs=base_runs)
     del frame
     row("keywords (split, clean, record x keyword matrix)", t_kw, "str.split + Counter", b_kw)
 
@@ -318,31 +322,31 @@ def bench_stages(records: int, *, runs: int = RUNS, baseline_runs: int | None = 
 
     weights = record_weights(occ.keywords_per_record)
     t_co, cooc = timed(lambda: cooccurrence(incidence, weights), runs=runs)
-    b_co, pairs = timed(lambda: baseline.pairs(selected), runs=base_runs)
+    b_co, pairs = timed(lambda selected=selected: baseline.pairs(selected), runs=base_runs)
     del selected
     row("co-occurrence", t_co, "itertools.combinations + Counter", b_co)
 
     t_net, net = timed(lambda: from_occurrences(occ, corpus.records, params), runs=runs)
     row("network (threshold, co-occurrence, scores)", t_net, "the three above", _sum(b_mx, b_co))
 
-    t_norm, w = timed(lambda: normalize(net.cooccurrence, "association"), runs=runs)
-    b_norm, strengths = timed(lambda: baseline.association(pairs), runs=base_runs)
+    t_norm, w = timed(lambda net=net: normalize(net.cooccurrence, "association"), runs=runs)
+    b_norm, strengths = timed(lambda pairs=pairs: baseline.association(pairs), runs=base_runs)
     row("normalisation (association strength)", t_norm, "dict comprehension", b_norm)
     facts.update(records=len(corpus), keywords=len(occ.keys), nodes=len(net), links=net.n_links)
 
     # clustering: one start (the Leiden target) and VOSviewer's ten; quality against the best of ten seeds
-    t_c1, one = timed(lambda: cluster(w, ClusterParams(random_starts=1)), runs=runs)
-    t_c10, ten = timed(lambda: cluster(w, ClusterParams(random_starts=10)), runs=runs)
+    t_c1, one = timed(lambda w=w: cluster(w, ClusterParams(random_starts=1)), runs=runs)
+    t_c10, ten = timed(lambda w=w: cluster(w, ClusterParams(random_starts=10)), runs=runs)
     best = max(ten.quality, one.quality)
     facts.update(quality_1=one.quality, quality_10=ten.quality, clusters=one.n_clusters,
                  quality_gap=(best - one.quality) / abs(best) if best else 0.0)
     b_cl = None
     if slow_baseline:
-        b_cl, communities = timed(lambda: baseline.cluster(baseline.graph(strengths)), runs=base_runs)
+        b_cl, communities = timed(lambda strengths=strengths: baseline.cluster(baseline.graph(strengths)), runs=base_runs)
     note = "" if slow_baseline else "baseline left out: networkx Louvain takes minutes at this size"
     row("clustering, 1 start (Leiden)", t_c1, "networkx graph + Louvain", b_cl, note)
     # The same algorithm and quality function in python-igraph, bibnet's engine until 2026-11.
-    b_ig, q_ig = timed(lambda: _igraph_leiden(w), runs=base_runs)
+    b_ig, q_ig = timed(lambda w=w: _igraph_leiden(w), runs=base_runs)
     row("clustering, 1 start: the same Leiden in python-igraph", t_c1, "igraph community_leiden (CPM)", b_ig,
         f"quality {one.quality:.5f} vs {q_ig:.5f}")
     row("clustering, 10 starts", t_c10, "networkx graph + Louvain", b_cl, note)
@@ -351,7 +355,7 @@ def bench_stages(records: int, *, runs: int = RUNS, baseline_runs: int | None = 
     # exports of the whole clustered network
     clustered = net.cluster(params=ClusterParams(random_starts=1))
     with tempfile.TemporaryDirectory() as tmp:
-        t_ex, _ = timed(lambda: clustered.write(Path(tmp) / "map"), runs=runs)
+        t_ex, _ = timed(lambda clustered=clustered: clustered.write(Path(tmp) / "map"), runs=runs)
         b_ex = None
         if slow_baseline:
             g = baseline.graph(pairs)
@@ -408,7 +412,7 @@ def _igraph_leiden(w) -> float:
 
 
 def _sum(*timings: Timing) -> Timing:
-    return Timing(tuple(sum(ts) for ts in zip(*(t.times for t in timings))))
+    return Timing(tuple(sum(ts) for ts in zip(*(t.times for t in timings), strict=True)))
 
 
 def _figures(net, stem: Path) -> None:
@@ -473,7 +477,8 @@ def bench_processes(*, runs: int = RUNS, big: bool = True) -> list[dict[str, Any
     out = Path(tempfile.mkdtemp(prefix="bibnet-bench-"))
     mo = ("--min-occurrences", str(MIN_OCCURRENCES))
     cases = [
-        ("map 40k, 1 start, no layout", 40_000, bibnet_command("map", str(small), "--out", str(out / "a"), *mo, "--no-layout", "--random-starts", "1"),
+        ("map 40k, 1 start, no layout", 40_000,
+         bibnet_command("map", str(small), "--out", str(out / "a"), *mo, "--no-layout", "--random-starts", "1"),
          baseline_command(small), runs),
         ("map 40k, 10 starts, no layout", 40_000, bibnet_command("map", str(small), "--out", str(out / "b"), *mo, "--no-layout"),
          None, runs),
@@ -523,7 +528,8 @@ def bench_million(*, records: int = 1_000_000) -> dict[str, Any]:
     s = json.loads(summary)
     print(f"  map {records:,}: {run.wall:.0f} s, {run.peak_mb:.0f} MB largest process, {run.tree_mb:.0f} MB all", flush=True)
     return {"records": records, "files": len(files), "mb": size, "raw": raw, "wall": run.wall,
-            "peak_mb": run.peak_mb, "tree_mb": run.tree_mb, "nodes": s["keywords_selected"], "links": s["links"], "clusters": s["clusters"]}
+            "peak_mb": run.peak_mb, "tree_mb": run.tree_mb, "nodes": s["keywords_selected"], "links": s["links"],
+            "clusters": s["clusters"]}
 
 
 # -- linear growth -------------------------------------------------------------------------------
@@ -859,7 +865,8 @@ def render(res: Results) -> str:
             "",
             "`python -m bibnet ...` from start to exit (imports included). Memory: the largest resident set of one "
             "process (`ru_maxrss`, what `/usr/bin/time -v` reports) and the peak of the whole run, worker processes "
-            "included (`analyze` draws its pictures in them) (summed PSS, sampled every 0.1 s); the highest of all runs. Baseline: "
+            "included (`analyze` draws its pictures in them) (summed PSS, sampled every 0.1 s); the highest of all runs. "
+            "Baseline: "
             "`python -m benchmarks.baseline` (the same pipeline, pandas + networkx, as a process).",
             "",
             "| command | bibnet s | MB, largest process | MB, whole run | baseline s | baseline MB | speed-up | note |",
@@ -882,7 +889,8 @@ def render(res: Results) -> str:
         else:
             lines.append(
                 f"`bibnet map --min-occurrences {MIN_OCCURRENCES} --no-layout` on {m['files']:,} files: {m['wall']:.0f} s, "
-                f"peak {m['tree_mb']:,.0f} MB for the whole run, {m['peak_mb']:,.0f} MB for the largest process (one run); {m['nodes']:,} keywords, {m['links']:,} links, "
+                f"peak {m['tree_mb']:,.0f} MB for the whole run, {m['peak_mb']:,.0f} MB for the largest process (one run); "
+                f"{m['nodes']:,} keywords, {m['links']:,} links, "
                 f"{m['clusters']} clusters. Baseline, {raw}: bibnet takes x{m['wall'] / m['raw'].median:.0f} the raw read."
             )
     if res.growth:
@@ -891,9 +899,11 @@ def render(res: Results) -> str:
                   "Reading and the record x keyword matrix must cost 10x for 10x records. The two sizes take turns, run "
                   "by run, and the ratio is the median of the runs' ratios, so that the machine's drift does not enter "
                   "it; the baselines take turns of their own, afterwards (their Python objects slow bibnet's runs when "
-                  "they share the process), and their growth shows what the machine makes of the same 10x. Times are medians. The co-occurrence product grows with "
+                  "they share the process), and their growth shows what the machine makes of the same 10x. Times are medians. "
+                  "The co-occurrence product grows with "
                   "its output, the links" + (f", which grow x{links:.1f} here." if links else "."),
-                  "", "| stage | 40k s | 400k s | 400k / 40k, run by run | baseline | its 400k / 40k |", "|---|---:|---:|---:|---|---:|"]
+                  "", "| stage | 40k s | 400k s | 400k / 40k, run by run | baseline | its 400k / 40k |",
+                  "|---|---:|---:|---:|---|---:|"]
         lines += [f"| {g.what} | {g.small.median:.3f} | {g.large.median:.3f} | x{g.ratio:.1f} | {g.baseline_name or '-'} | "
                   f"{f'x{g.baseline_ratio:.1f}' if g.baseline else '-'} |" for g in res.growth]
     lines += [
@@ -942,7 +952,8 @@ def machine() -> dict[str, str]:
             continue
     try:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "bibnet"], cwd=HERE, capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "bibnet"], cwd=HERE, capture_output=True,
+                               text=True).stdout.strip()
         commit = f"{commit}{' + uncommitted changes' if dirty else ''}"
     except OSError:
         commit = "unknown"
@@ -977,7 +988,8 @@ def memory_profile(folder: str | os.PathLike, *, min_occurrences: int = MIN_OCCU
     def mark(step: str) -> None:
         rss, hwm = _rss()
         rows.append((step, rss, hwm))
-        print(f"  {step:<52} resident {rss:8,.0f} MB  peak {hwm:8,.0f} MB  arrow {pa.total_allocated_bytes() / 2**20:8,.0f} MB", flush=True)
+        print(f"  {step:<52} resident {rss:8,.0f} MB  peak {hwm:8,.0f} MB  "
+              f"arrow {pa.total_allocated_bytes() / 2**20:8,.0f} MB", flush=True)
         _reset_peak()
 
     def wrap(module: Any, name: str, step: str) -> None:
@@ -999,7 +1011,8 @@ def memory_profile(folder: str | os.PathLike, *, min_occurrences: int = MIN_OCCU
     _reset_peak()
     mark("start (imports)")
     records = _quiet(bibnet.read, folder, lean=True)  # as the network commands read
-    print(f"  {'(read: highest peak while loading and parsing the files)':<52} {'':>17}  peak {per_file['peak']:8,.0f} MB", flush=True)
+    print(f"  {'(read: highest peak while loading and parsing the files)':<52} {'':>17}  "
+          f"peak {per_file['peak']:8,.0f} MB", flush=True)
     rows.insert(1, ("read: load and parse every file (peak)", rows[1][1], per_file["peak"]))
     mark("read: done (Corpus returned)")
     net = records.network(min_occurrences=min_occurrences)  # keywords, threshold, co-occurrence

@@ -1,17 +1,37 @@
-"""bibnet: keyword co-occurrence maps from Web of Science exports."""
+"""bibnet: keyword co-occurrence maps from Web of Science exports.
 
+The pipeline, one stage a module: :func:`read` (files -> records, :class:`Corpus`),
+:func:`build_network` (records -> keywords -> selection -> :class:`Network`),
+:meth:`Network.cluster` and :meth:`Network.layout`, then :mod:`bibnet.readwrite`,
+:mod:`bibnet.plotting`, :mod:`bibnet.tables`, :mod:`bibnet.report` and :func:`analyze` for
+the outputs.
+"""
+
+from typing import Any
+
+from bibnet.clustering import ClusterParams, Clustering
+from bibnet.corpus import Corpus, read
 from bibnet.errors import BibnetError, InputError, OptionError
-from bibnet.corpus import Corpus, LoadReport, read
+from bibnet.layout import Layout, LayoutParams
+from bibnet.load_report import LoadReport
+from bibnet.network import Network, NetworkSummary, build_network
+from bibnet.run import AnalysisParams, Run
+from bibnet.selection import NetworkParams
 
 __version__ = "0.1.0"
 
 
-def __getattr__(name: str):
-    # The analysis pulls in clustering, layout (numba) and plotting: import it only when used.
-    if name in ("analyze", "compare_fields"):
+def __getattr__(name: str) -> Any:
+    # The analysis pulls in plotting (plotly, matplotlib): import it only when used.
+    if name in ("analyze", "compare_fields", "Analysis"):
         from bibnet import analysis
 
         return getattr(analysis, name)
     raise AttributeError(f"module 'bibnet' has no attribute {name!r}")
 
-__all__ = ["BibnetError", "Corpus", "InputError", "LoadReport", "OptionError", "__version__", "analyze", "compare_fields", "read"]
+
+__all__ = [
+    "Analysis", "AnalysisParams", "BibnetError", "ClusterParams", "Clustering", "Corpus", "InputError", "Layout",
+    "LayoutParams", "LoadReport", "Network", "NetworkParams", "NetworkSummary", "OptionError", "Run",
+    "__version__", "analyze", "build_network", "compare_fields", "read",
+]

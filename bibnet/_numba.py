@@ -30,14 +30,17 @@ def jit(fn=None, *, nogil: bool = False):
     folder = _private_temp_folder()
     if folder is not None:
         # numba reads CACHE_DIR when the function is decorated; restore it for everyone else.
-        saved = numba.config.CACHE_DIR
-        numba.config.CACHE_DIR = folder
+        # (numba.config sets its settings in its globals() at run time, hence vars(): a type
+        # checker sees no CACHE_DIR attribute.)
+        config = vars(numba.config)
+        saved = config["CACHE_DIR"]
+        config["CACHE_DIR"] = folder
         try:
             return numba.njit(cache=True, nogil=nogil)(fn)
         except RuntimeError:
             pass
         finally:
-            numba.config.CACHE_DIR = saved
+            config["CACHE_DIR"] = saved
     return numba.njit(nogil=nogil)(fn)  # compiled in every process
 
 

@@ -10,57 +10,57 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from bibnet.clustering import ClusterParams
 from bibnet.keywords import FIELD_NAMES
 from bibnet.layout import LayoutParams
-from bibnet.network import Network, NetworkParams
+from bibnet.network import Network, NetworkSummary, build_network
+from bibnet.readers import source_of
+from bibnet.plotting import plot
+from bibnet.readwrite.convert import vosviewer_items
+from bibnet.readwrite.folder import save
+from bibnet.run import AnalysisParams, Run
+from bibnet.selection import NetworkParams
 
-FIELDS: tuple[str, ...] = ("all", "author", "plus")
+if TYPE_CHECKING:  # pragma: no cover
+    from bibnet.corpus import Corpus
+
 #: Overlays drawn for every field (name -> title), plus the author share for "all".
 OVERLAY_TITLES: dict[str, str] = {
     "year": "average publication year",
     "citations": "average citations",
     "norm_citations": "average normalised citations",
 }
-SOFTWARE = ("bibnet", "numpy", "scipy", "pandas", "pyarrow", "python-igraph", "leidenalg", "numba", "plotly", "matplotlib")
-
-
-@dataclass(frozen=True)
-class AnalysisParams:
-    """Everything :func:`analyze` does besides the network, clustering and layout parameters."""
-
-    fields: tuple[str, ...] = FIELDS
-    top_keywords: int = 40
-    top_per_field: int = 30
-    figures: bool = True
-    static: bool = True
+#: Progress callback: ``progress(description, total steps)``.
+Progress = Callable[[str, int], None]
 
 
 @dataclass(frozen=True)
 class Analysis:
-    """What :func:`analyze` made: the networks per field and every file written."""
+    """What :func:`analyze` made: the networks and their summaries per field, the run, every file written."""
 
     networks: dict[str, Network]
-    summaries: dict[str, dict[str, Any]]
+    summaries: dict[str, NetworkSummary]
+    run: Run
     files: list[Path] = field(default_factory=list)
 
 
 def analyze(
-    corpus: Any,
+    corpus: Corpus,
     out: str | Path,
     *,
-    network: NetworkParams = NetworkParams(),
-    clustering: ClusterParams = ClusterParams(),
-    layout: LayoutParams | None = LayoutParams(),
-    params: AnalysisParams = AnalysisParams(),
-    progress: Callable[[str], None] | None = None,
+    network_params: NetworkParams | None = None,
+    clustering: ClusterParams | None = None,
+    layout: LayoutParams | None = None,
+    params: AnalysisParams | None = None,
+    laid_out: bool = True,
+    progress: Progress | None = None,
 ) -> Analysis:
     """Run the keyword co-occurrence analysis of ``corpus`` and write every output to ``out``.
 
@@ -70,11 +70,13 @@ def analyze(
         A :class:`bibnet.Corpus`.
     out
         Output folder (created).
-    network, clustering, layout
-        Parameters of each stage; ``network.keywords`` is ignored (every field in
-        ``params.fields`` is analysed); ``layout=None`` skips the layout and the figures.
+    network_params, clustering, layout
+        Parameters of each stage (default: their defaults); ``network_params.keywords`` is
+        ignored (every field in ``params.fields`` is analysed).
     params
         Which fields, table sizes and figures.
+    laid_out
+        ``False`` skips the layout and the figures.
     progress
         Called as ``progress(description, total)`` before each step; ``total`` is the number
         of steps of the whole run (see :func:`count_steps`).
@@ -83,10 +85,14 @@ def analyze(
     -------
     Analysis
     """
-    from bibnet import plotting, tables
+    from bibnet import plotting, tables  # plotly, matplotlib: loaded when an analysis runs
     from bibnet.report import methods_text, write_report
 
-    total = count_steps(params, layout is not None)
+    network_params = network_params or NetworkParams()
+    clustering = clustering or ClusterParams()
+    layout = (layout or LayoutParams()) if laid_out else None
+    params = params or AnalysisParams()
+    total = count_steps(params, laid_out=layout is not None)
     step = (lambda text: progress(text, total)) if progress else (lambda _: None)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -94,13 +100,13 @@ def analyze(
     nets: dict[str, Network] = {}
     for name in params.fields:
         step(f"{FIELD_NAMES[name]}: network")
-        net = corpus.network(params=dataclasses.replace(network, keywords=name))
+        net = build_network(corpus, params=dataclasses.replace(network_params, keywords=name))
         step(f"{FIELD_NAMES[name]}: clusters")
         net = net.cluster(params=clustering)
         if layout is not None:
             step(f"{FIELD_NAMES[name]}: layout")
             net = net.layout(params=layout)
-        files += net.write(out / name).values()
+        files += save(net, out / name).values()
         nets[name] = net
     summaries = {name: net.summary() for name, net in nets.items()}
 
@@ -120,11 +126,10 @@ def analyze(
         overlap_path = table_dir / "author_vs_plus_overlap.json"
         overlap_path.write_text(json.dumps(overlap, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         files.append(overlap_path)
-        for s in summaries.values():
-            s.setdefault("author_vs_plus_overlap", overlap)
+        summaries = {name: dataclasses.replace(s, author_vs_plus_overlap=overlap) for name, s in summaries.items()}
     for name, net in nets.items():
         stem = "clusters" if name == first else f"clusters_{name}"
-        clusters = tables.cluster_table(net.vosviewer_items())
+        clusters = tables.cluster_table(vosviewer_items(net))
         made[f"Clusters ({FIELD_NAMES[name].lower()})"] = clusters
         files += tables.write_table(clusters, table_dir / stem).values()
     files += tables.write_table(tables.summary_table(list(summaries.values())), table_dir / "summary").values()
@@ -138,15 +143,16 @@ def analyze(
         files += drawn
 
     step("methods and report")
-    run = run_parameters(corpus, network, clustering, layout, params)
+    run = Run.of(corpus.report, source=source_of([f.format for f in corpus.report.files]), network=network_params,
+                 clustering=clustering, layout=layout, analysis=params)
     methods_path, params_path, report_path = out / "methods.md", out / "parameters.json", out / "report.html"
-    methods = methods_text(list(summaries.values()), run)
+    methods = methods_text(list(summaries.values()), run=run)
     methods_path.write_text(methods, encoding="utf-8")
-    params_path.write_text(json.dumps(run, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    params_path.write_text(json.dumps(run.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     links = {f"{FIELD_NAMES[n]}: VOSviewer {kind}": f"{n}/{file}" for n in nets for kind, file in (("map", "map.txt"), ("network", "network.txt"), ("JSON", "map.json"))}
     write_report(report_path, summaries=list(summaries.values()), tables=made, figures=figures, links=links, methods=methods)
     files += [methods_path, params_path, report_path]
-    return Analysis(networks=nets, summaries=summaries, files=files)
+    return Analysis(networks=nets, summaries=summaries, run=run, files=files)
 
 
 def _figures(nets: dict[str, Network], fig_dir: Path, params: AnalysisParams, step: Callable[[str], None],
@@ -162,11 +168,11 @@ def _figures(nets: dict[str, Network], fig_dir: Path, params: AnalysisParams, st
         if len(net) == 0:
             continue
         title = FIELD_NAMES[name]
-        views = {"network": (f"{title}: co-occurrence network", net.plot())}
+        views = {"network": (f"{title}: co-occurrence network", plot(net))}
         overlays = dict(OVERLAY_TITLES, **({"author_share": "author keywords vs Keywords Plus (share of author keyword use)"} if name == "all" else {}))
         for overlay, what in overlays.items():
-            views[f"overlay_{overlay}"] = (f"{title}: overlay of {what}", net.plot(overlay))
-        views["density"] = (f"{title}: item density", net.plot(density=True))
+            views[f"overlay_{overlay}"] = (f"{title}: overlay of {what}", plot(net, overlay=overlay))
+        views["density"] = (f"{title}: item density", plot(net, density=True))
         for view, (caption, fig) in views.items():
             step(f"{title}: figure {view}")
             fig.update_layout(title=caption)
@@ -180,40 +186,11 @@ def _figures(nets: dict[str, Network], fig_dir: Path, params: AnalysisParams, st
     return files, figures
 
 
-def count_steps(params: AnalysisParams, laid_out: bool) -> int:
+def count_steps(params: AnalysisParams, *, laid_out: bool) -> int:
     """Number of progress steps :func:`analyze` reports."""
     per_field = 3 if laid_out else 2
     views = (2 + len(OVERLAY_TITLES)) * len(params.fields) + ("all" in params.fields) if params.figures and laid_out else 0
     return per_field * len(params.fields) + 1 + views + 1
-
-
-def run_parameters(corpus: Any, network: NetworkParams, clustering: ClusterParams, layout: LayoutParams | None, params: AnalysisParams) -> dict[str, Any]:
-    """Every input and option of a run, with the load report numbers and software versions."""
-    report = corpus.report
-    return {
-        "files": [f.path for f in report.files],
-        "records_read": report.records_read,
-        "records": report.records,
-        "duplicates": report.duplicates,
-        "skipped": report.skipped,
-        "source": "Web of Science",
-        "network": dataclasses.asdict(network) | {"keywords": list(params.fields)},
-        "clustering": dataclasses.asdict(clustering),
-        "layout": dataclasses.asdict(layout) if layout is not None else None,
-        "analysis": dataclasses.asdict(params),
-        "software": software_versions(),
-    }
-
-
-def software_versions() -> dict[str, str]:
-    """Installed versions of bibnet and the libraries whose algorithms shape the results."""
-    versions = {}
-    for name in SOFTWARE:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            continue
-    return versions
 
 
 def published_summary(analysis: Analysis) -> list[str]:
@@ -221,7 +198,7 @@ def published_summary(analysis: Analysis) -> list[str]:
     return [net.describe() for net in analysis.networks.values()]
 
 
-def compare_fields(corpus: Any, *, n: int = 30, label_case: str = "lower") -> pd.DataFrame:
+def compare_fields(corpus: Corpus, *, n: int = 30, label_case: str = "lower") -> pd.DataFrame:
     """The ``n`` most common author keywords next to the ``n`` most common Keywords Plus.
 
     Returns the table of :func:`bibnet.tables.author_vs_plus`; the overlap of the two lists

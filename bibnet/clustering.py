@@ -20,6 +20,7 @@ import heapq
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -28,7 +29,8 @@ import scipy.sparse as sp
 from bibnet.errors import OptionError
 from bibnet.memory import release
 from bibnet.normalize import checked_weights
-from bibnet.seeding import rng, start_seeds
+from bibnet.options import Params, option
+from bibnet.seeding import rng, seed_option, start_seeds
 from bibnet.workers import cpus
 
 try:
@@ -50,49 +52,25 @@ _PARALLEL_MIN_WORK = 1_000_000
 
 
 @dataclass(frozen=True)
-class ClusterParams:
+class ClusterParams(Params):
     """Options of :func:`cluster`. Defaults are VOSviewer's (reference section 6.2).
 
-    Attributes
-    ----------
-    resolution
-        CPM resolution ``gamma`` (>= 0); larger gives more, smaller clusters.
-    random_starts
-        Leiden runs from scratch; the one with the highest quality is kept.
-    iterations
-        Leiden iterations per start.
-    randomness
-        Randomness ``theta`` of Leiden's refinement step (> 0).
-    seed
-        Seed of all random starts.
-    min_cluster_size
-        Clusters with fewer items are merged into their most strongly linked neighbour
-        (``merge_small_clusters``) or left without a cluster number.
-    merge_small_clusters
-        Merge small clusters (True) or leave their items unclustered (False).
+    ``min_cluster_size``: clusters with fewer items are merged into their most strongly
+    linked neighbour (``merge_small_clusters``) or their items are left without a cluster.
     """
 
-    resolution: float = 1.0
-    random_starts: int = 10
-    iterations: int = 10
-    randomness: float = 0.01
-    seed: int = 0
-    min_cluster_size: int = 1
-    merge_small_clusters: bool = True
+    kind: ClassVar[str] = "clustering options"
 
-    def __post_init__(self) -> None:
-        if not (np.isfinite(self.resolution) and self.resolution >= 0):
-            raise OptionError(f"resolution must be a number >= 0, got {self.resolution}")
-        if self.random_starts < 1:
-            raise OptionError(f"random starts must be at least 1, got {self.random_starts}")
-        if self.iterations < 1:
-            raise OptionError(f"iterations must be at least 1, got {self.iterations}")
-        if not (np.isfinite(self.randomness) and self.randomness > 0):
-            raise OptionError(f"randomness must be a number > 0, got {self.randomness}")
-        if self.seed < 0:
-            raise OptionError(f"seed must be >= 0, got {self.seed}")
-        if self.min_cluster_size < 1:
-            raise OptionError(f"minimum cluster size must be at least 1, got {self.min_cluster_size}")
+    resolution: float = option(1.0, min=0, help="Leiden resolution (CPM gamma); larger gives more, smaller clusters.")
+    random_starts: int = option(10, min=1, help="Leiden random starts (the best by quality is kept).")
+    iterations: int = option(10, min=1, help="Leiden iterations per start.")
+    randomness: float = option(0.01, min=0, open_min=True, help="Randomness (theta) of Leiden's refinement step.")
+    seed: int = seed_option()
+    min_cluster_size: int = option(1, min=1, what="minimum cluster size",
+                                   help="Clusters with fewer keywords are merged into the one they link to most.")
+    merge_small_clusters: bool = option(True, flag="--no-merge",
+                                        help="Merge too-small clusters into the cluster they link to most; "
+                                             "off (--no-merge): leave their items unclustered.")
 
 
 @dataclass(frozen=True, eq=False)  # holds arrays, so == means identity

@@ -1,13 +1,15 @@
-"""Co-occurrence counting and keyword selection, on scipy sparse matrices.
+"""Co-occurrence counting on scipy sparse matrices, and the counting methods.
 
-Only the keywords that pass the occurrence threshold enter the co-occurrence product, so the
-cost is that of the document-keyword pairs of the kept keywords, never of all pairs.
+Only the keywords that pass the occurrence threshold enter the co-occurrence product
+(:func:`bibnet.selection.select`), so the cost is that of the document-keyword pairs of the
+kept keywords, never of all pairs.
 """
 
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from typing import Literal
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
@@ -15,24 +17,47 @@ import scipy.sparse as sp
 from bibnet.errors import OptionError
 from bibnet.workers import cpus
 
-Counting = Literal["full", "fractional"]
 
+@dataclass(frozen=True)
+class Counting:
+    """A counting method: the weight each record gives to each pair of its keywords.
 
-def record_weights(keywords_per_record: np.ndarray, counting: Counting = "full") -> np.ndarray:
-    """Weight each record gives to each of its keyword pairs.
-
-    Full counting gives 1; fractional counting gives ``1 / (n_d - 1)``, with ``n_d`` the
-    number of the record's cleaned keywords (all of them, not only the mapped ones), so each
-    keyword receives at most 1 from a record in total. Records with fewer than two keywords
-    get 0: they add occurrences but no links.
+    Attributes
+    ----------
+    pair_weights
+        ``n_d`` (the record's number of cleaned keywords, all of them, not only the mapped
+        ones) -> the weight of each of the record's keyword pairs; records with fewer than two
+        keywords get 0 (they add occurrences but no links).
+    methods
+        How the methods text describes it (after "co-occurrences were ").
     """
-    n = np.asarray(keywords_per_record, dtype=np.float64)
-    if counting == "full":
-        return np.where(n >= 2, 1.0, 0.0)
-    if counting == "fractional":
-        with np.errstate(divide="ignore"):
-            return np.where(n >= 2, 1.0 / np.maximum(n - 1.0, 1.0), 0.0)
-    raise OptionError(f"unknown counting {counting!r}; expected full or fractional")
+
+    pair_weights: Callable[[np.ndarray], np.ndarray]
+    methods: str
+
+
+def _full(n: np.ndarray) -> np.ndarray:
+    return np.where(n >= 2, 1.0, 0.0)
+
+
+def _fractional(n: np.ndarray) -> np.ndarray:
+    # 1 / (n_d - 1): each keyword receives at most 1 from a record in total.
+    return np.where(n >= 2, 1.0 / np.maximum(n - 1.0, 1.0), 0.0)
+
+
+#: The counting methods by name (``--counting``); the first is the default.
+COUNTINGS: dict[str, Counting] = {
+    "full": Counting(_full, "counted with full counting (each publication adds 1 to each pair of its keywords)"),
+    "fractional": Counting(_fractional, "counted fractionally (each pair of a publication's n keywords "
+                                        "weighted 1/(n - 1))"),
+}
+
+
+def record_weights(keywords_per_record: np.ndarray, *, counting: str = "full") -> np.ndarray:
+    """Weight each record gives to each of its keyword pairs (see :data:`COUNTINGS`)."""
+    if counting not in COUNTINGS:
+        raise OptionError(f"unknown counting {counting!r}; expected one of {', '.join(COUNTINGS)}")
+    return COUNTINGS[counting].pair_weights(np.asarray(keywords_per_record, dtype=np.float64))
 
 
 def cooccurrence(incidence: sp.spmatrix, weights: np.ndarray | None = None) -> sp.csr_matrix:
@@ -82,32 +107,3 @@ def _product(at: sp.csr_matrix, a: sp.csr_matrix) -> sp.csr_matrix:
     with ThreadPoolExecutor(max_workers=2) as threads:
         blocks = list(threads.map(product, (at[:middle], at[middle:])))
     return sp.vstack(blocks, format="csr")
-
-
-def select_columns(matrix: sp.csr_matrix, columns: np.ndarray) -> sp.csr_matrix:
-    """Columns ``columns`` (ascending, distinct) of a CSR matrix, as CSR with sorted indices.
-
-    One pass over the entries through a column map, where ``tocsc()[:, columns]`` would copy
-    the matrix twice: the cost grows with the entries only, not with the number of columns.
-    """
-    matrix = sp.csr_matrix(matrix)
-    matrix.sort_indices()
-    remap = np.full(matrix.shape[1], -1, dtype=np.int64)
-    remap[columns] = np.arange(len(columns))
-    new = remap[matrix.indices]
-    keep = new >= 0
-    indptr = np.concatenate([[0], np.cumsum(keep)])[matrix.indptr]
-    return sp.csr_matrix((matrix.data[keep], new[keep].astype(np.int32), indptr), shape=(matrix.shape[0], len(columns)))
-
-
-def top_by_link_strength(cooc: sp.csr_matrix, n: int) -> np.ndarray:
-    """Indices of the ``n`` keywords with the greatest total link strength.
-
-    Keywords are indexed in label order, so ties are broken by label (code-point order) and
-    the cut is deterministic. The result is sorted ascending, i.e. it keeps label order.
-    """
-    if n < 0:
-        raise OptionError(f"--top must be positive, got {n}")
-    tls = np.asarray(cooc.sum(axis=1)).ravel()
-    order = np.lexsort((np.arange(len(tls)), -tls))
-    return np.sort(order[:n])

@@ -12,11 +12,9 @@ import glob
 import os
 import re
 import warnings
-from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -26,11 +24,14 @@ import pyarrow.compute as pc
 from bibnet.dedup import deduplicate
 from bibnet.errors import InputError, OptionError
 from bibnet.keyword_fields import SplitKeywords
+from bibnet.load_report import (
+    Duplicate,  # noqa: F401  (re-exported with the other report types)
+    FileReport,
+    LoadReport,
+    build_report,
+)
 from bibnet.memory import release
 from bibnet.readers import ReadResult, Skip, detect, load
-
-if TYPE_CHECKING:  # pragma: no cover
-    from bibnet.network import Network
 
 #: Tags kept by default, in column order (then ``file`` and ``line``).
 DEFAULT_COLUMNS = ("UT", "DI", "TI", "SO", "DT", "DE", "ID", "PY", "TC", "Z9", "DA")
@@ -41,8 +42,6 @@ NETWORK_COLUMNS = ("UT", "DI", "TI", "DE", "ID", "PY", "TC", "DA")
 KEYWORD_COLUMNS = ("DE", "ID")
 #: Tags converted to nullable integers.
 INTEGER_COLUMNS = ("PY", "TC", "Z9")
-#: Tags whose share of non-empty values the report gives.
-COVERAGE = ("DE", "ID", "PY", "TC", "AB")
 #: Text column dtype of :attr:`Corpus.records`.
 STRING = pd.StringDtype("pyarrow")
 
@@ -51,143 +50,6 @@ _HAS_AB = "#has_AB"
 _ROW = "#row"
 _WORKERS = 2  # files read at once (the machines bibnet targets have 2+ cores)
 _WHAT = {"DE": "author keywords", "ID": "Keywords Plus", "PY": "publication years", "TC": "citation counts"}
-
-
-@dataclass(frozen=True)
-class FileReport:
-    """How one file was read.
-
-    ``records`` counts its well-formed records (duplicates included), ``skipped`` its
-    malformed ones, ``duplicates`` those of its records dropped as copies of another.
-    """
-
-    path: str
-    format: str
-    encoding: str
-    newline: str
-    records: int
-    skipped: int = 0
-    duplicates: int = 0
-    warnings: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "format": self.format,
-            "encoding": self.encoding,
-            "newline": self.newline,
-            "records": self.records,
-            "skipped": self.skipped,
-            "duplicates": self.duplicates,
-            "warnings": list(self.warnings),
-        }
-
-
-@dataclass(frozen=True)
-class Duplicate:
-    """A record dropped as a copy of another (see :func:`bibnet.dedup.deduplicate`)."""
-
-    file: str
-    line: int
-    UT: str | None
-    key: str
-    kept_file: str
-    kept_line: int
-    reason: str
-    differs: str
-
-    def __str__(self) -> str:
-        differs = f"; differs in {self.differs}" if self.differs else ""
-        return (
-            f"{self.file}: line {self.line} ({self.UT or 'no UT'}) same {self.key} as "
-            f"{self.kept_file}: line {self.kept_line}, kept that one ({self.reason}{differs})"
-        )
-
-
-@dataclass(frozen=True)
-class LoadReport:
-    """What a load did: per file, and for the corpus as a whole.
-
-    Attributes
-    ----------
-    files
-        One :class:`FileReport` per file read, in reading order.
-    records_read
-        All records met, well-formed or not: ``records + duplicates + skipped``.
-    records
-        Records kept.
-    duplicates
-        Records dropped as copies of another (details in :attr:`duplicates_detail`).
-    skipped
-        Malformed records left out (details in :attr:`skipped_detail`).
-    fields
-        Share (0-1) of kept records with a non-empty ``DE``, ``ID``, ``PY``, ``TC``, ``AB``.
-    years
-        ``(first, last)`` publication year of the kept records, or ``None``.
-    ignored
-        Files met in a directory that are not exports (a README, ...), each as
-        ``"path: why"``.
-    """
-
-    files: tuple[FileReport, ...]
-    records_read: int
-    records: int
-    duplicates: int
-    skipped: int
-    skipped_detail: tuple[Skip, ...] = ()
-    duplicates_detail: tuple[Duplicate, ...] = ()
-    fields: dict[str, float] = field(default_factory=dict)
-    years: tuple[int, int] | None = None
-    ignored: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        """The report as the JSON object of ``bibnet info --json``."""
-        return {
-            "files": [f.to_dict() for f in self.files],
-            "records_read": self.records_read,
-            "records": self.records,
-            "duplicates": self.duplicates,
-            "skipped": self.skipped,
-            "skipped_detail": [{"file": s.file, "line": s.line, "reason": s.reason} for s in self.skipped_detail],
-            "duplicates_detail": [vars(d).copy() for d in self.duplicates_detail],
-            "fields": dict(self.fields),
-            "years": list(self.years) if self.years else None,
-            "ignored": list(self.ignored),
-        }
-
-    def __str__(self) -> str:
-        n_files = len(self.files)
-        lines = [
-            f"Read {n_files} file{'s' * (n_files != 1)}, {self.records_read} records: {self.records} kept, "
-            f"{self.duplicates} duplicates removed, {self.skipped} malformed skipped."
-        ]
-        width = max((len(f.path) for f in self.files), default=0)
-        for f in self.files:
-            extra = "".join(
-                f", {n} {what}" for n, what in ((f.skipped, "skipped"), (f.duplicates, "duplicates")) if n
-            )
-            lines.append(
-                f"  {f.path:<{width}}  {f.format:<9}  {f.encoding:<9} {f.newline:<5} {f.records:>6} records{extra}"
-            )
-            lines.extend(f"      warning: {w}" for w in f.warnings)
-        if self.years:
-            lines.append(f"Years: {self.years[0]}-{self.years[1]}")
-        if self.fields:
-            shares = ", ".join(f"{tag} {share:.1%}" for tag, share in self.fields.items())
-            lines.append(f"Records with a non-empty field: {shares}")
-        lines.extend(f"Ignored (not an export): {i}" for i in self.ignored)
-        if self.skipped_detail:
-            lines.append("Skipped (malformed):")
-            lines.extend(f"  {s}" for s in self.skipped_detail)
-        if self.duplicates_detail:
-            lines.append("Duplicates removed:")
-            groups = Counter((d.file, d.key, d.kept_file, d.reason) for d in self.duplicates_detail)
-            for (file, key, kept_file, reason), count in groups.items():
-                lines.append(f"  {count} of {file}: same {key} as in {kept_file}, kept that copy ({reason})")
-            differs = Counter(f for d in self.duplicates_detail for f in d.differs.split(", ") if f)
-            if differs:
-                lines.append("  copies differ in: " + ", ".join(f"{f} ({n})" for f, n in differs.items()))
-        return "\n".join(lines)
 
 
 @dataclass(frozen=True, eq=False)
@@ -221,11 +83,6 @@ class Corpus:
     def __len__(self) -> int:
         return len(self.records)
 
-    def network(self, **options: Any) -> Network:
-        """Build the keyword co-occurrence network (see :func:`bibnet.network.build_network`)."""
-        from bibnet.network import build_network
-
-        return build_network(self, **options)
 
 
 def read(
@@ -274,8 +131,8 @@ def read(
     expanded = _expand(paths)
     pool = ThreadPoolExecutor(max_workers=_WORKERS)
     try:
-        read_one = lambda item: _read_file(*item, wanted, tags, lean)  # noqa: E731
-        for (path, _), loaded in zip(expanded, pool.map(read_one, expanded)):
+        read_one = lambda item: _read_file(item[0], item[1], wanted, tags, lean)  # noqa: E731
+        for (path, _), loaded in zip(expanded, pool.map(read_one, expanded), strict=True):
             if isinstance(loaded, str):
                 ignored.append(loaded)  # a README or the like in a directory
                 continue
@@ -313,7 +170,7 @@ def read(
     fields = {tag: f.take(rows) for tag, f in fields.items()}
     has_ab = kept.pop(_HAS_AB).to_numpy(dtype=bool)
     release()
-    report = _report(files, skips, kept, fields, has_ab, dups, ignored)
+    report = build_report(files, skips=skips, kept=kept, fields=fields, has_ab=has_ab, duplicates=dups, ignored=ignored)
     if skips:
         warnings.warn(f"{len(skips)} malformed record(s) skipped; first: {skips[0]}", UserWarning, stacklevel=2)
     return Corpus(records=kept, report=report, duplicates=dups, keyword_fields=fields)
@@ -441,46 +298,3 @@ def _to_pandas(table: pa.Table) -> pd.DataFrame:
     records = table.to_pandas(types_mapper=mapping.get)
     records["line"] = records["line"].astype(np.int64)
     return records
-
-
-def _report(
-    files: list[FileReport],
-    skips: list[Skip],
-    kept: pd.DataFrame,
-    fields: dict[str, SplitKeywords],
-    has_ab: np.ndarray,
-    dups: pd.DataFrame,
-    ignored: list[str],
-) -> LoadReport:
-    per_file = dups["file"].value_counts() if len(dups) else pd.Series(dtype=int)
-    files = [replace(f, duplicates=int(per_file.get(f.path, 0))) for f in files]
-    n = len(kept)
-    filled = {tag: fields[tag].lengths > 0 if tag in fields else kept[tag].notna().to_numpy(dtype=bool)
-              for tag in COVERAGE if tag != "AB"} | {"AB": has_ab}
-    shares = {tag: float(filled[tag].mean()) if n else 0.0 for tag in COVERAGE}
-    years = kept["PY"].dropna()
-    detail = tuple(
-        Duplicate(
-            file=row.file,
-            line=int(row.line),
-            UT=None if pd.isna(row.UT) else row.UT,
-            key=row.key,
-            kept_file=row.kept_file,
-            kept_line=int(row.kept_line),
-            reason=row.reason,
-            differs=row.differs,
-        )
-        for row in dups.itertuples(index=False)
-    )
-    return LoadReport(
-        files=tuple(files),
-        records_read=sum(f.records + f.skipped for f in files),
-        records=n,
-        duplicates=len(dups),
-        skipped=len(skips),
-        skipped_detail=tuple(skips),
-        duplicates_detail=detail,
-        fields={tag: round(share, 4) for tag, share in shares.items()},
-        years=(int(years.min()), int(years.max())) if len(years) else None,
-        ignored=tuple(ignored),
-    )

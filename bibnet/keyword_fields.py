@@ -74,7 +74,7 @@ class SplitKeywords:
         enc = pc.dictionary_encode(pa.concat_arrays([p.pieces for p in parts]))
         new = enc.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
         starts = np.cumsum([0] + [len(p.pieces) for p in parts])
-        codes = np.concatenate([new[start + p.codes] for start, p in zip(starts, parts)])
+        codes = np.concatenate([new[start + p.codes] for start, p in zip(starts[:-1], parts, strict=True)])
         lengths = np.concatenate([p.lengths for p in parts])
         return cls(enc.dictionary, np.r_[0, np.cumsum(lengths)].astype(np.int64), codes)
 

@@ -14,15 +14,16 @@ thousand items the all-pairs terms of distant groups can be taken at their centr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from bibnet import _layout_kernels as kernels
 from bibnet.errors import OptionError
 from bibnet.normalize import checked_weights
-from bibnet.seeding import rng, start_seeds
+from bibnet.options import Params, option
+from bibnet.seeding import rng, seed_option, start_seeds
 
 #: Weak attraction between all pairs when the network has more than one component.
 EPSILON = 0.01
@@ -35,61 +36,40 @@ METHODS = ("auto", "exact", "approximate")
 
 
 @dataclass(frozen=True)
-class LayoutParams:
+class LayoutParams(Params):
     """Options of :func:`layout`. Defaults are VOSviewer's for keyword maps (reference 5.2).
 
-    Attributes
-    ----------
-    attraction, repulsion
-        Integers with ``attraction > repulsion`` (VOSviewer: -9..10 and -10..9); keyword
-        maps use 2 and 0, VOSviewer's general default is 2 and 1.
-    random_starts
-        Independent runs from random positions; the lowest objective is kept.
-    max_iterations, initial_step_size, min_step_size, step_size_reduction, required_improvements
-        The gradient descent's schedule: the step grows after ``required_improvements``
-        successive improvements, shrinks by ``step_size_reduction`` otherwise, and the run
-        stops below ``min_step_size`` or after ``max_iterations`` sweeps.
-    seed
-        Seed of the start positions and of the order in which items move.
-    method
-        ``"exact"`` (O(n^2) per sweep), ``"approximate"`` (Barnes-Hut, O(n log n)), or
-        ``"auto"``: exact up to :data:`AUTO_EXACT_MAX` items.
+    The gradient descent's schedule (``max_iterations``, ``initial_step_size``,
+    ``min_step_size``, ``step_size_reduction``, ``required_improvements``): the step grows after
+    ``required_improvements`` successive improvements, shrinks by ``step_size_reduction``
+    otherwise, and the run stops below ``min_step_size`` or after ``max_iterations`` sweeps.
     """
 
-    attraction: int = 2
-    repulsion: int = 0
-    random_starts: int = 1
-    max_iterations: int = 1000
-    initial_step_size: float = 1.0
-    min_step_size: float = 0.001
-    step_size_reduction: float = 0.75
-    required_improvements: int = 5
-    seed: int = 0
-    method: str = "auto"
+    kind: ClassVar[str] = "layout options"
 
-    def __post_init__(self) -> None:
-        for name in ("attraction", "repulsion"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not float(value).is_integer():
-                raise OptionError(f"{name} must be an integer, got {value}")
+    attraction: int = option(2, min=-9, max=10, help="VOS layout attraction (an integer greater than repulsion).")
+    repulsion: int = option(0, min=-10, max=9, help="VOS layout repulsion (keyword maps: 0; VOSviewer's general default: 1).")
+    random_starts: int = option(1, min=1, flag="--layout-starts",
+                                help="Random starts of the layout (the best by VOS objective is kept).")
+    max_iterations: int = option(1000, min=1, flag="", what="maximum iterations", help="Sweeps at most.")
+    initial_step_size: float = option(1.0, min=0, open_min=True, flag="", help="Step size of the first sweep.")
+    min_step_size: float = option(0.001, min=0, open_min=True, flag="", what="minimum step size",
+                                  help="The run stops when the step gets smaller.")
+    step_size_reduction: float = option(0.75, min=0, max=1, open_min=True, open_max=True, flag="",
+                                        help="Factor by which the step shrinks after a sweep without improvement.")
+    required_improvements: int = option(5, min=1, flag="", help="Successive improvements after which the step grows.")
+    seed: int = seed_option()
+    method: str = option("auto", choices=METHODS, flag="--layout-method", what="layout method",
+                         help="Exact O(n^2) layout, approximate (Barnes-Hut) for large maps, or auto: exact up to "
+                              f"{AUTO_EXACT_MAX:,} keywords.")
+
+    def check(self) -> None:
         if not self.repulsion < self.attraction:
             raise OptionError(f"repulsion ({self.repulsion}) must be smaller than attraction ({self.attraction})")
-        if self.random_starts < 1:
-            raise OptionError(f"random starts must be at least 1, got {self.random_starts}")
-        if self.max_iterations < 1:
-            raise OptionError(f"maximum iterations must be at least 1, got {self.max_iterations}")
-        if not 0 < self.min_step_size <= self.initial_step_size:
+        if not self.min_step_size <= self.initial_step_size:
             raise OptionError(
                 f"step sizes need 0 < minimum ({self.min_step_size}) <= initial ({self.initial_step_size})"
             )
-        if not 0 < self.step_size_reduction < 1:
-            raise OptionError(f"step size reduction must be between 0 and 1, got {self.step_size_reduction}")
-        if self.required_improvements < 1:
-            raise OptionError(f"required improvements must be at least 1, got {self.required_improvements}")
-        if self.seed < 0:
-            raise OptionError(f"seed must be >= 0, got {self.seed}")
-        if self.method not in METHODS:
-            raise OptionError(f"unknown layout method {self.method!r}; expected one of {', '.join(METHODS)}")
 
 
 @dataclass(frozen=True, eq=False)  # holds arrays, so == means identity
@@ -136,6 +116,8 @@ def layout(weights: sp.spmatrix, params: LayoutParams = LayoutParams()) -> Layou
     -------
     Layout
     """
+    from bibnet import _layout_kernels as kernels  # numba: loaded when a layout is made, not on import
+
     w = checked_weights(weights)
     n = w.shape[0]
     exact = params.method == "exact" or (params.method == "auto" and n <= AUTO_EXACT_MAX)
@@ -179,6 +161,8 @@ def standardize(coords: np.ndarray) -> np.ndarray:
     _, vectors = np.linalg.eigh(c.T @ c)
     c = c @ vectors[:, ::-1]  # eigh sorts ascending
     c *= np.where(np.median(c, axis=0) > 0, -1.0, 1.0)
+    from bibnet import _layout_kernels as kernels
+
     scale = kernels.mean_distance(np.ascontiguousarray(c[:, 0]), np.ascontiguousarray(c[:, 1]))
     return c / scale if scale > 0 else c
 

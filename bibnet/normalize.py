@@ -7,18 +7,45 @@ network* and ``2m = sum(k)`` (reference section 4, gotcha 1).
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 
 from bibnet.errors import OptionError
 
-Normalization = Literal["association", "fractionalization", "none"]
-NORMALIZATIONS: tuple[str, ...] = ("association", "fractionalization", "none")
+@dataclass(frozen=True)
+class Normalization:
+    """A normalisation of link strengths.
+
+    Attributes
+    ----------
+    scale
+        ``(k_i, k_j, k)`` -> factor of each link ``c_ij``, with ``k_i``, ``k_j`` the total
+        link strengths of its ends and ``k`` all of them (``2m = k.sum()``, ``N = len(k)``);
+        ``None`` leaves the strengths as they are.
+    methods
+        How the methods text describes it (after "Link strengths were ").
+    """
+
+    scale: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray] | None
+    methods: str
 
 
-def normalize(cooc: sp.spmatrix, method: Normalization = "association") -> sp.csr_matrix:
+#: The normalisations by name (``--normalization``); the first is the default.
+NORMALIZATIONS: dict[str, Normalization] = {
+    # s_ij = 2m c_ij / (k_i k_j)
+    "association": Normalization(lambda ki, kj, k: k.sum() / (ki * kj),
+                                 "normalised with the association strength (van Eck & Waltman, 2009)"),
+    # s_ij = c_ij (N/k_i + N/k_j) / 2
+    "fractionalization": Normalization(lambda ki, kj, k: (len(k) / ki + len(k) / kj) / 2.0,
+                                       "normalised by fractionalization (van Eck & Waltman, 2009)"),
+    "none": Normalization(None, "not normalised"),
+}
+
+
+def normalize(cooc: sp.spmatrix, *, method: str = "association") -> sp.csr_matrix:
     """Return the normalised strengths ``s_ij`` of a symmetric co-occurrence matrix.
 
     Parameters
@@ -26,28 +53,24 @@ def normalize(cooc: sp.spmatrix, method: Normalization = "association") -> sp.cs
     cooc
         Symmetric sparse matrix of raw link strengths with an empty diagonal.
     method
-        ``"association"``: ``s_ij = 2m c_ij / (k_i k_j)``; ``"fractionalization"``:
-        ``s_ij = c_ij (N/k_i + N/k_j) / 2``; ``"none"``: ``s_ij = c_ij``.
+        A name in :data:`NORMALIZATIONS`: ``"association"``: ``s_ij = 2m c_ij / (k_i k_j)``;
+        ``"fractionalization"``: ``s_ij = c_ij (N/k_i + N/k_j) / 2``; ``"none"``: ``s_ij = c_ij``.
 
     Returns
     -------
     scipy.sparse.csr_matrix
         Same sparsity pattern as ``cooc``, float64.
     """
-    c = sp.csr_matrix(cooc, dtype=np.float64, copy=True)
-    if method == "none":
-        return c
     if method not in NORMALIZATIONS:
         raise OptionError(f"unknown normalization {method!r}; expected one of {', '.join(NORMALIZATIONS)}")
+    c = sp.csr_matrix(cooc, dtype=np.float64, copy=True)
+    scale = NORMALIZATIONS[method].scale
+    if scale is None:
+        return c
     k = np.asarray(c.sum(axis=1)).ravel()
     rows = np.repeat(np.arange(c.shape[0]), np.diff(c.indptr))
-    cols = c.indices
     # Entries only exist where c_ij > 0, so k_i, k_j > 0 there: no division by zero.
-    if method == "association":
-        c.data *= k.sum() / (k[rows] * k[cols])
-    else:
-        n = c.shape[0]
-        c.data *= (n / k[rows] + n / k[cols]) / 2.0
+    c.data *= scale(k[rows], k[c.indices], k)
     return c
 
 

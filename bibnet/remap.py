@@ -17,7 +17,7 @@ import scipy.sparse as sp
 
 from bibnet.clustering import ClusterParams, Clustering, cluster
 from bibnet.layout import Layout, LayoutParams, layout
-from bibnet.normalize import Normalization, normalize
+from bibnet.normalize import normalize
 from bibnet.readwrite import VOSviewerMap
 
 
@@ -29,6 +29,12 @@ class Remapped:
     clustering: Clustering
     positions: Layout | None
     normalization: str
+
+    def describe(self) -> str:
+        """One line for the command line: items, links, clusters and quality."""
+        clusters = int(self.map.items["cluster"].max()) if len(self.map.items) else 0
+        return (f"{len(self.map.items):,} items, {len(self.map.links):,} links; {clusters} clusters "
+                f"(quality {float(self.clustering.quality):.6f})")
 
     def summary(self) -> dict[str, Any]:
         """Counts, quality values and parameters (the ``summary.json`` content)."""
@@ -63,7 +69,7 @@ def adjacency(vmap: VOSviewerMap) -> sp.csr_matrix:
 def remap(
     vmap: VOSviewerMap,
     *,
-    normalization: Normalization = "association",
+    normalization: str = "association",
     clustering: ClusterParams = ClusterParams(),
     layout_params: LayoutParams | None = LayoutParams(),
 ) -> Remapped:
@@ -72,7 +78,7 @@ def remap(
     if "label" not in items:
         items.insert(1, "label", items["id"].astype(str))
     adj = adjacency(vmap)
-    weights = normalize(adj, normalization)
+    weights = normalize(adj, method=normalization)
     result = cluster(weights, clustering)
     labels = np.asarray(result.labels)
     items["cluster"] = pd.array(np.where(labels >= 0, labels + 1, 0), dtype="Int64")

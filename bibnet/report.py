@@ -11,17 +11,25 @@ from __future__ import annotations
 import html
 import importlib.metadata
 import platform
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from bibnet.keywords import FIELD_NAMES
+from bibnet.cooccurrence import COUNTINGS
+from bibnet.normalize import NORMALIZATIONS
 from bibnet.tables import format_number, summary_table
+
+if TYPE_CHECKING:  # pragma: no cover
+    from bibnet.clustering import ClusterParams
+    from bibnet.layout import LayoutParams
+    from bibnet.network import NetworkSummary
+    from bibnet.run import Run
+    from bibnet.selection import NetworkParams
 
 #: Software whose versions the methods text names (distribution name -> name in the text).
 SOFTWARE: dict[str, str] = {
@@ -46,143 +54,107 @@ _FIELD_SET = {
 }
 _FIELD_PHRASE = {"all": "keywords (author keywords and Keywords Plus together)", "author": "author keywords",
                  "plus": "Keywords Plus"}
-_NORMALIZATION = {
-    "association": "normalised with the association strength (van Eck & Waltman, 2009)",
-    "fractionalization": "normalised by fractionalization (van Eck & Waltman, 2009)",
-    "none": "not normalised",
-}
 
 
 # -- methods text ------------------------------------------------------------------------------------
-def methods_text(summaries: Iterable[Mapping[str, Any]] | Mapping[str, Mapping[str, Any]],
-                 parameters: Mapping[str, Any]) -> str:
+def methods_text(summaries: Sequence[NetworkSummary], *, run: Run | None = None) -> str:
     """A Markdown methods paragraph (plus references) with every number and parameter filled in.
 
     Parameters
     ----------
     summaries
-        One summary dict per keyword field (``Network.summary()``: ``field``, ``records``,
-        ``keywords_total``, ``keywords_meeting_threshold``, ``keywords_selected``, ``links``,
-        ``total_link_strength``, ``clusters``, ``quality``, ``layout_quality`` and ``parameters``
-        with the network options and the ``clustering`` and ``layout`` option dicts).
-    parameters
-        Run-wide facts and options (the content of ``parameters.json``). Read when present:
-        ``records_read``, ``duplicates`` (removed), ``records`` (kept), ``files`` (a number or a
-        list), ``source`` (default "the Web of Science Core Collection") and ``software`` (name ->
-        version; default: the installed versions). Network, clustering and layout options
-        missing from a summary's ``parameters`` are looked up here too.
+        One :class:`~bibnet.network.NetworkSummary` per keyword field
+        (:meth:`Network.summary() <bibnet.network.Network.summary>`).
+    run
+        The run (:class:`~bibnet.run.Run`): records read, duplicates, files, source and
+        software, and the clustering and layout options when a summary has none. Without it
+        the paragraph names the records of the first summary and the installed software.
 
     Returns
     -------
     str
         Markdown: a "Methods" heading, one paragraph, and the references it cites.
     """
-    rows = _summaries(summaries)
-    params = dict(parameters)
+    rows = list(summaries)
     if not rows:
         return "## Methods\n\nNo keyword field was analysed.\n"
-
-    def option(s: Mapping[str, Any], *path: str) -> Any:
-        for source in (s.get("parameters") or {}, params):
-            value: Any = source
-            for key in path:
-                value = value.get(key) if isinstance(value, Mapping) else None
-            if value is not None:
-                return value
-        return None
-
     first = rows[0]
-    sentences = [_corpus_sentence(params, first)]
-    sets = [_FIELD_SET.get(s.get("field"), str(s.get("field"))) for s in rows]
+    net = first.network
+    sentences = [_corpus_sentence(run, first)]
+    sets = [_FIELD_SET[s.field] for s in rows]
     sentences.append(("The keyword set analysed was " if len(sets) == 1 else "The keyword sets analysed were ")
                      + _join(sets) + ".")
-    sentences.append(_cleaning_sentence(option(first, "label_case"), option(first, "thesaurus"), option(first, "counting")))
+    sentences.append(_cleaning_sentence(net))
 
     parts = []
     for s in rows:
-        phrase = _FIELD_PHRASE.get(s.get("field"), str(s.get("field")))
-        part = (f"of the {_n(s.get('keywords_total'))} {phrase}, {_n(s.get('keywords_meeting_threshold'))} meet the "
-                f"threshold of at least {_n(option(s, 'min_occurrences'))} occurrences")
-        top = option(s, "top")
-        if top is not None:
-            part += f" and the {_n(s.get('keywords_selected'))} with the greatest total link strength (at most {_n(top)}) were mapped"
+        part = (f"of the {_n(s.keywords_total)} {_FIELD_PHRASE[s.field]}, {_n(s.keywords_meeting_threshold)} meet "
+                f"the threshold of at least {_n(s.network.min_occurrences)} occurrences")
+        if s.network.top is not None:
+            part += (f" and the {_n(s.keywords_selected)} with the greatest total link strength "
+                     f"(at most {_n(s.network.top)}) were mapped")
         parts.append(part)
     sentences.append(_capitalize("; ".join(parts)) + ".")
     sentences.append("The maps have " + _join([
-        f"{_n(s.get('keywords_selected'))} keywords, {_n(s.get('links'))} links and a total link strength of "
-        f"{_n(s.get('total_link_strength'))} ({FIELD_NAMES.get(s.get('field'), s.get('field')).lower().replace('keywords plus', 'Keywords Plus')})"
+        f"{_n(s.keywords_selected)} keywords, {_n(s.links)} links and a total link strength of "
+        f"{_n(s.total_link_strength)} ({s.field_name.lower().replace('keywords plus', 'Keywords Plus')})"
         for s in rows]) + ".")
 
-    normalization = option(first, "normalization") or "association"
-    sentences.append(f"Link strengths were {_NORMALIZATION.get(normalization, normalization)}.")
-    clustering = option(first, "clustering")
-    if isinstance(clustering, Mapping):
-        sentences.append(_clustering_sentence(clustering, normalization, rows))
-    layout = option(first, "layout")
-    if isinstance(layout, Mapping):
+    sentences.append(f"Link strengths were {NORMALIZATIONS[net.normalization].methods}.")
+    clustering = first.clustering or (run.clustering if run is not None else None)
+    if clustering is not None:
+        sentences.append(_clustering_sentence(clustering, first.engine, net.normalization, rows))
+    layout = first.layout or (run.layout if run is not None else None)
+    if layout is not None:
         sentences.append(_layout_sentence(layout, rows))
-    sentences.append(_software_sentence(params.get("software")))
+    sentences.append(_software_sentence(run.software if run is not None else None))
 
-    cited = ["vos", "as"] + (["leiden"] if isinstance(clustering, Mapping) else []) + (["unified"] if isinstance(layout, Mapping) else [])
+    cited = ["vos", "as"] + (["leiden"] if clustering is not None else []) + (["unified"] if layout is not None else [])
     refs = "\n".join(f"- {REFERENCES[key]}" for key in cited)
     return f"## Methods\n\n{' '.join(sentences)}\n\n### References\n\n{refs}\n"
 
 
-def _corpus_sentence(params: Mapping[str, Any], first: Mapping[str, Any]) -> str:
-    kept = params.get("records", first.get("records"))
-    source = params.get("source", "the Web of Science Core Collection")
-    details = []
-    if params.get("records_read") is not None:
-        files = params.get("files")
-        n_files = len(files) if isinstance(files, (list, tuple)) else files
-        details.append(f"{_n(params['records_read'])} records read"
-                       + (f" from {_n(n_files)} export file{'s' if n_files != 1 else ''}" if n_files is not None else ""))
-    if params.get("duplicates") is not None:
-        d = params["duplicates"]
-        details.append(f"{_n(d)} duplicate{'s' if d != 1 else ''}, identified by accession number, removed")
-    return (f"We analysed the metadata of {_n(kept)} publications from {source}"
-            + (f" ({'; '.join(details)})" if details else "") + ".")
+def _corpus_sentence(run: Run | None, first: NetworkSummary) -> str:
+    if run is None:
+        return f"We analysed the metadata of {_n(first.records)} publications."
+    n_files = len(run.files)
+    details = [f"{_n(run.records_read)} records read from {_n(n_files)} export file{'s' if n_files != 1 else ''}",
+               f"{_n(run.duplicates)} duplicate{'s' if run.duplicates != 1 else ''}, identified by accession "
+               "number, removed"]
+    return f"We analysed the metadata of {_n(run.records)} publications from {run.source} ({'; '.join(details)})."
 
 
-def _cleaning_sentence(label_case: Any, thesaurus: Any, counting: Any) -> str:
-    steps = ["trimmed"] + (["lower-cased"] if label_case in (None, "lower") else [])
+def _cleaning_sentence(net: NetworkParams) -> str:
+    steps = ["trimmed"] + (["lower-cased"] if net.label_case == "lower" else [])
     text = f"Keywords were {' and '.join(steps)}"
-    if thesaurus:
-        text += f", synonyms were merged with a thesaurus ({Path(str(thesaurus)).name})"
+    if net.thesaurus:
+        text += f", synonyms were merged with a thesaurus ({Path(net.thesaurus).name})"
     text += ", and each keyword was counted at most once per publication"
-    if counting == "fractional":
-        text += ("; co-occurrences were counted fractionally (each pair of a publication's n keywords "
-                 "weighted 1/(n - 1))")
-    else:
-        text += "; co-occurrences were counted with full counting (each publication adds 1 to each pair of its keywords)"
-    return text + "."
+    return text + f"; co-occurrences were {COUNTINGS[net.counting].methods}."
 
 
-def _clustering_sentence(c: Mapping[str, Any], normalization: str, rows: list[Mapping[str, Any]]) -> str:
+def _clustering_sentence(c: ClusterParams, engine: str | None, normalization: str, rows: list[NetworkSummary]) -> str:
     weights = "association strengths" if normalization == "association" else "link strengths"
-    merge = c.get("merge_small_clusters", True)
-    min_size = c.get("min_cluster_size")
-    engine = {"bibnet-leiden": "bibnet", "igraph-leiden": "python-igraph", "leidenalg": "leidenalg"}.get(c.get("engine"), c.get("engine") or "leidenalg")
+    name = {"bibnet-leiden": "bibnet", "igraph-leiden": "python-igraph"}.get(engine or "", engine or "leidenalg")
     text = (f"Keywords were clustered with the Leiden algorithm (Traag et al., 2019), as implemented in "
-            f"{engine}, maximising the constant Potts model (CPM) quality of the {weights} "
-            f"(resolution {_n(c.get('resolution'))}")
-    if min_size is not None:
-        text += f", minimum cluster size {_n(min_size)}" + (
-            ", smaller clusters merged into larger ones" if merge else ", items of smaller clusters left unclustered")
-    text += (f"; {_starts(c.get('random_starts'))} with {_n(c.get('iterations'))} iterations each, "
-             f"randomness {_n(c.get('randomness'))}, random seed {_n(c.get('seed'))})")
-    results = [f"{_n(s.get('clusters'))} cluster{'' if s.get('clusters') == 1 else 's'} with quality {_n(s.get('quality'))} ({_field_name(s)})"
-               for s in rows if s.get("clusters") is not None]
+            f"{name}, maximising the constant Potts model (CPM) quality of the {weights} "
+            f"(resolution {_n(c.resolution)}, minimum cluster size {_n(c.min_cluster_size)}"
+            + (", smaller clusters merged into larger ones" if c.merge_small_clusters
+               else ", items of smaller clusters left unclustered")
+            + f"; {_starts(c.random_starts)} with {_n(c.iterations)} iterations each, "
+            f"randomness {_n(c.randomness)}, random seed {_n(c.seed)})")
+    results = [f"{_n(s.clusters)} cluster{'' if s.clusters == 1 else 's'} with quality {_n(s.quality)} ({_field_name(s)})"
+               for s in rows if s.clusters is not None]
     return text + (", giving " + _join(results) if results else "") + "."
 
 
-def _layout_sentence(layout: Mapping[str, Any], rows: list[Mapping[str, Any]]) -> str:
+def _layout_sentence(layout: LayoutParams, rows: list[NetworkSummary]) -> str:
     text = (f"The maps were laid out with the VOS mapping technique (van Eck & Waltman, 2010; Waltman et al., 2010) "
-            f"with attraction {_n(layout.get('attraction'))} and repulsion {_n(layout.get('repulsion'))}"
-            f" ({_starts(layout.get('random_starts'))}, random seed {_n(layout.get('seed'))}")
-    if layout.get("method") == "approximate" or any(str(s.get("layout_method")).startswith("barnes-hut") for s in rows):
+            f"with attraction {_n(layout.attraction)} and repulsion {_n(layout.repulsion)}"
+            f" ({_starts(layout.random_starts)}, random seed {_n(layout.seed)}")
+    if layout.method == "approximate" or any(str(s.layout_method).startswith("barnes-hut") for s in rows):
         text += ", approximate optimisation for large maps"
-    quality = [f"{_n(s.get('layout_quality'))} ({_field_name(s)})" for s in rows if s.get("layout_quality") is not None]
+    quality = [f"{_n(s.layout_quality)} ({_field_name(s)})" for s in rows if s.layout_quality is not None]
     return text + ")" + (", with layout quality (VOS objective) " + _join(quality) if quality else "") + "."
 
 
@@ -199,13 +171,12 @@ def _software_sentence(software: Mapping[str, str] | None) -> str:
     return f"The analysis was run with {main} (Python {platform.python_version()}" + "".join(f", {n}" for n in rest) + ")."
 
 
-def _starts(n: Any) -> str:
+def _starts(n: int) -> str:
     return "a single random start" if n == 1 else f"best of {_n(n)} random starts"
 
 
-def _field_name(s: Mapping[str, Any]) -> str:
-    name = s.get("field_name") or FIELD_NAMES.get(s.get("field"), str(s.get("field")))
-    return name if name == "Keywords Plus" else name.lower()
+def _field_name(s: NetworkSummary) -> str:
+    return s.field_name if s.field_name == "Keywords Plus" else s.field_name.lower()
 
 
 def _n(value: Any) -> str:
@@ -228,17 +199,11 @@ def _capitalize(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _summaries(summaries) -> list[Mapping[str, Any]]:
-    if isinstance(summaries, Mapping):
-        return [summaries] if "field" in summaries else list(summaries.values())
-    return list(summaries)
-
-
 # -- HTML report -------------------------------------------------------------------------------------
 def write_report(
     path: str | Path,
     *,
-    summaries: Iterable[Mapping[str, Any]] | Mapping[str, Mapping[str, Any]],
+    summaries: Sequence[NetworkSummary],
     tables: Mapping[str, pd.DataFrame],
     figures: Mapping[str, go.Figure],
     links: Mapping[str, str],
@@ -252,7 +217,7 @@ def write_report(
     path
         The HTML file to write (its folder must exist).
     summaries
-        One summary dict per keyword field, shown as the summary table.
+        One summary per keyword field, shown as the summary table.
     tables
         Tables by caption, in the order shown.
     figures

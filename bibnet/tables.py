@@ -22,15 +22,26 @@ Escaping, applied by :func:`write_table` only (the DataFrames keep the labels as
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from bibnet.csvtext import (
+    csv_unescape,  # noqa: F401  (re-exported: undoes the CSV escaping)
+    format_number,
+    to_csv,
+)
+from bibnet.csvtext import is_missing as _missing
+from bibnet.csvtext import numeric_columns as _numeric_columns
 from bibnet.errors import OptionError
 from bibnet.keywords import FIELD_NAMES
+
+if TYPE_CHECKING:  # pragma: no cover
+    from bibnet.network import NetworkSummary
+
 _NO_CLUSTER = np.iinfo(np.int64).max  # sorts items without a cluster last
 
 
@@ -159,17 +170,14 @@ def cluster_table(items: pd.DataFrame, *, top: int = 10) -> pd.DataFrame:
     return out
 
 
-def summary_table(summaries: Iterable[Mapping[str, Any]] | Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
+def summary_table(summaries: Sequence[NetworkSummary]) -> pd.DataFrame:
     """One row per keyword field with the numbers a paper reports.
 
     Parameters
     ----------
     summaries
-        Summary dicts (``Network.summary()``), as a list or as a dict by field. Keys read:
-        ``field``, ``records``, ``keywords_total``, ``min_occurrences`` (or
-        ``parameters["min_occurrences"]``), ``keywords_meeting_threshold``, ``keywords_selected``,
-        ``links``, ``total_link_strength``, ``clusters``, ``quality``, ``layout_quality``; a
-        missing key gives an empty cell.
+        :class:`~bibnet.network.NetworkSummary` objects (``Network.summary()``), one per
+        keyword field.
 
     Returns
     -------
@@ -177,20 +185,22 @@ def summary_table(summaries: Iterable[Mapping[str, Any]] | Mapping[str, Mapping[
         ``Field``, ``Records``, ``Keywords``, ``Min. occurrences``, ``Meet threshold``, ``Mapped``,
         ``Links``, ``Total link strength``, ``Clusters``, ``Quality``, ``Layout quality``.
     """
-    rows = list(summaries.values()) if isinstance(summaries, Mapping) and "field" not in summaries else list(summaries)
-    if rows and not all(isinstance(s, Mapping) for s in rows):
-        raise OptionError("summary_table needs summary dicts, one per keyword field")
-
-    def get(key: str) -> list:
-        return [s.get(key, (s.get("parameters") or {}).get(key)) for s in rows]
-
-    table = pd.DataFrame({"Field": [s.get("field_name") or FIELD_NAMES.get(s.get("field"), s.get("field")) for s in rows]})
-    for name, key in (("Records", "records"), ("Keywords", "keywords_total"), ("Min. occurrences", "min_occurrences"),
-                      ("Meet threshold", "keywords_meeting_threshold"), ("Mapped", "keywords_selected"),
-                      ("Links", "links"), ("Total link strength", "total_link_strength"), ("Clusters", "clusters")):
-        table[name] = _integers(pd.Series(get(key), dtype="Float64"))
-    for name, key in (("Quality", "quality"), ("Layout quality", "layout_quality")):
-        table[name] = pd.Series(get(key), dtype="Float64")
+    rows = list(summaries)
+    table = pd.DataFrame({"Field": [s.field_name for s in rows]})
+    counts = {
+        "Records": [s.records for s in rows],
+        "Keywords": [s.keywords_total for s in rows],
+        "Min. occurrences": [s.network.min_occurrences for s in rows],
+        "Meet threshold": [s.keywords_meeting_threshold for s in rows],
+        "Mapped": [s.keywords_selected for s in rows],
+        "Links": [s.links for s in rows],
+        "Total link strength": [s.total_link_strength for s in rows],
+        "Clusters": [s.clusters for s in rows],
+    }
+    for name, values in counts.items():
+        table[name] = _integers(pd.Series(values, dtype="Float64"))
+    table["Quality"] = pd.Series([s.quality for s in rows], dtype="Float64")
+    table["Layout quality"] = pd.Series([s.layout_quality for s in rows], dtype="Float64")
     return table
 
 
@@ -210,16 +220,6 @@ def write_table(df: pd.DataFrame, stem_path: str | Path) -> dict[str, Path]:
     paths["md"].write_text(to_markdown(df), encoding="utf-8", newline="")
     paths["tex"].write_text(to_latex(df), encoding="utf-8", newline="")
     return paths
-
-
-def to_csv(df: pd.DataFrame) -> str:
-    """CSV text: numbers bare, text quoted and defused against formula injection (module notes)."""
-    numeric = _numeric_columns(df)
-    lines = [",".join(_csv_text(str(c)) for c in df.columns)]
-    for row in df.itertuples(index=False, name=None):
-        lines.append(",".join(format_number(v, exact=True) if num else ("" if _missing(v) else _csv_text(str(v)))
-                              for v, num in zip(row, numeric)))
-    return "\n".join(lines) + "\n"
 
 
 def to_markdown(df: pd.DataFrame) -> str:
@@ -248,22 +248,11 @@ def to_latex(df: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
 _MD = str.maketrans({**{c: "\\" + c for c in "\\`*_[]|~$"}, "&": "&amp;", "<": "&lt;", ">": "&gt;",
                      "\n": " ", "\r": " "})
 _TEX = str.maketrans({"\\": r"\textbackslash{}", "%": r"\%", "&": r"\&", "_": r"\_", "#": r"\#", "$": r"\$",
                       "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
                       "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}", "\n": " ", "\r": " "})
-
-
-def csv_escape(text: str) -> str:
-    """A text cell's value as written to CSV (before quoting): ``'`` added before a formula start."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def csv_unescape(text: str) -> str:
-    """The original text of a CSV text cell written by :func:`write_table`."""
-    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
 
 
 def md_escape(text: str) -> str:
@@ -277,30 +266,6 @@ def tex_escape(text: str) -> str:
 
 
 # -- helpers -----------------------------------------------------------------------------------------
-def _csv_text(text: str) -> str:
-    return '"' + csv_escape(text).replace('"', '""') + '"'
-
-
-def _numeric_columns(df: pd.DataFrame) -> list[bool]:
-    return [pd.api.types.is_numeric_dtype(df.iloc[:, i]) and not pd.api.types.is_bool_dtype(df.iloc[:, i])
-            for i in range(df.shape[1])]
-
-
-def _missing(value: Any) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
-
-
-def format_number(value: Any, *, exact: bool = False) -> str:
-    """A table number as text: whole numbers without decimals, others exactly (``exact``, for CSV)
-    or to at most 4 decimals (Markdown, LaTeX, HTML); missing values as an empty string."""
-    if _missing(value):
-        return ""
-    value = float(value) if not isinstance(value, (int, np.integer)) else int(value)
-    if isinstance(value, int) or value.is_integer():
-        return str(int(value))
-    return repr(value) if exact else f"{value:.4f}".rstrip("0").rstrip(".")
-
-
 def _integers(values: pd.Series) -> pd.Series:
     """``Int64`` when every value is a whole number (counts), otherwise ``Float64`` (fractional counting)."""
     values = pd.Series(values).astype("Float64")

@@ -15,22 +15,24 @@ import pyarrow as pa
 
 from bibnet.errors import InputError
 from bibnet.keywords import clean
+from bibnet.readers.text import load
 
 
 def read_thesaurus(path: str | Path) -> dict[str, str]:
     """Read a VOSviewer thesaurus file into a cleaned ``label -> replacement`` mapping.
 
-    Tab, comma or semicolon separated (sniffed from the header), optional UTF-8 BOM, any line
-    ending (VOSviewer's own files may use a lone CR), double-quoted fields.
+    Tab, comma or semicolon separated (sniffed from the header), UTF-8 (optional BOM) or
+    UTF-16 with BOM, any line ending (VOSviewer's own files may use a lone CR), double-quoted
+    fields.
+
+    Raises
+    ------
+    InputError
+        If the file cannot be read, is not UTF-8/UTF-16 text, lacks the header or has a line
+        of more than 2 fields.
     """
-    path = Path(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read thesaurus file ({exc.strerror})") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: thesaurus file is not UTF-8 (byte {exc.start})") from None
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    # an empty file is refused below, by its missing header
+    lines = load(path, expected="a VOSviewer thesaurus file", allow_empty=True).text().split("\n")
     header = lines[0] if lines else ""
     delimiter = next((d for d in "\t;," if d in header), None)
     if delimiter is None or [h.strip().lower() for h in header.split(delimiter)][:2] != ["label", "replace by"]:
@@ -45,4 +47,4 @@ def read_thesaurus(path: str | Path) -> dict[str, str]:
         replacements.append(row[1] if len(row) > 1 else "")
     keys = clean(pa.array(labels, pa.large_string())).to_pylist()
     values = clean(pa.array(replacements, pa.large_string())).to_pylist()
-    return dict(zip(keys, values))
+    return dict(zip(keys, values, strict=True))

@@ -17,8 +17,6 @@ from pathlib import Path
 
 import bibnet
 from bibnet.analysis import analyze, published_summary
-from bibnet.clustering import ClusterParams
-from bibnet.network import NetworkParams
 
 HERE = Path(__file__).resolve().parent
 
@@ -28,8 +26,8 @@ def main(out: Path) -> None:
     print(f"metadata of {len(corpus):,} WoS publications ({corpus.report.duplicates} duplicates removed)")
     result = analyze(
         corpus, out,
-        network=NetworkParams(min_occurrences=4),
-        clustering=ClusterParams(min_cluster_size=100),
+        network_params=bibnet.NetworkParams(min_occurrences=4),
+        clustering=bibnet.ClusterParams(min_cluster_size=100),
     )
     for line in published_summary(result):
         print(line)

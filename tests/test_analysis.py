@@ -67,7 +67,7 @@ def test_tables_equal_the_networks_numbers(published):
     out, _ = published
     maps = {f: read_vosviewer(out / f / "map.txt", out / f / "network.txt").items for f in ("all", "author", "plus")}
     corpus = bibnet.read(ROOT / "wos_exports")
-    counts = corpus.network(min_occurrences=1).keywords.counts()
+    counts = bibnet.build_network(corpus, min_occurrences=1).keywords.counts()
 
     long = pd.read_csv(out / "tables" / "top_keywords_long.csv", encoding="utf-8-sig")
     top = counts.head(40)
@@ -102,7 +102,7 @@ def test_compare_fields_matches_the_counts():
     corpus = bibnet.read(ROOT / "wos_exports")
     table = bibnet.compare_fields(corpus, n=5)
     assert len(table) == 5 and table.attrs["overlap"]["n"] == 5
-    author = corpus.network(keywords="author", min_occurrences=1).keywords.counts().head(5)
+    author = bibnet.build_network(corpus, keywords="author", min_occurrences=1).keywords.counts().head(5)
     assert list(table.iloc[:, 1]) == list(author["label"])
 
 

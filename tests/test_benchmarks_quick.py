@@ -37,10 +37,10 @@ def test_baseline_counts_what_bibnet_counts(exports):
     counts = baseline.occurrences(lists)
     pairs = baseline.pairs(baseline.select(lists, counts, 2))
 
-    net = bibnet.read(exports).network(keywords="all", min_occurrences=2)
+    net = bibnet.build_network(bibnet.read(exports), keywords="all", min_occurrences=2)
     assert len(records) == len(net.records) == 471 + 212
     kept = {k: c for k, c in counts.items() if c >= 2}
-    assert dict(zip(net.items["key"], net.items["occurrences"].tolist())) == kept
+    assert dict(zip(net.items["key"], net.items["occurrences"].tolist(), strict=True)) == kept
     assert len(net.keywords.keys) == len(counts)
     links = net.links()
     key = net.items["key"].to_numpy()
@@ -50,8 +50,8 @@ def test_baseline_counts_what_bibnet_counts(exports):
 
     # association strength, pair by pair, equals bibnet's normalisation
     strengths = baseline.association(pairs)
-    w = normalize(net.cooccurrence, "association").tocoo()
-    theirs = np.array([strengths[tuple(sorted((key[i], key[j])))] for i, j in zip(w.row, w.col)])
+    w = normalize(net.cooccurrence, method="association").tocoo()
+    theirs = np.array([strengths[tuple(sorted((key[i], key[j])))] for i, j in zip(w.row, w.col, strict=True)])
     np.testing.assert_allclose(w.data, theirs, rtol=1e-12)
 
 

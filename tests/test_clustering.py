@@ -13,8 +13,8 @@ import pytest
 import scipy.sparse as sp
 
 from bibnet.clustering import (
-    ClusterParams,
     Clustering,
+    ClusterParams,
     cluster,
     merge_small_clusters,
     quality,
@@ -37,7 +37,7 @@ def read_network(path: Path) -> sp.csr_matrix:
 
 def graph(n: int, links: list[tuple[int, int, float]]) -> sp.csr_matrix:
     """Symmetric weights from (i, j, s) links, each pair once."""
-    i, j, s = (np.array(col) for col in zip(*links)) if links else (np.zeros(0, int),) * 2 + (np.zeros(0),)
+    i, j, s = (np.array(col) for col in zip(*links, strict=True)) if links else (np.zeros(0, int),) * 2 + (np.zeros(0),)
     m = sp.coo_matrix((s, (i, j)), shape=(n, n))
     return (m + m.T).tocsr()
 
@@ -60,7 +60,7 @@ A, B, C, D, S = [0, 1, 2, 3, 4, 5], [6, 7, 8], [12, 13, 14, 15], [9, 10], [11]
 
 @pytest.fixture(scope="module")
 def scientometrics() -> sp.csr_matrix:
-    return normalize(read_network(SCIENTOMETRICS), "association")
+    return normalize(read_network(SCIENTOMETRICS), method="association")
 
 
 @pytest.fixture(scope="module")
@@ -256,7 +256,7 @@ def test_resolution_profile_grid_and_change_points(scientometrics):
     assert points["resolution"].iloc[0] == 0.3 and points["resolution"].is_monotonic_increasing
     assert points["resolution"].iloc[-1] <= 2.0 and len(points) >= 3
     assert list(points["clusters"]) == sorted(points["clusters"])
-    for gamma, sizes, q in zip(points["resolution"], points["sizes"], points["quality"]):
+    for _gamma, sizes, q in zip(points["resolution"], points["sizes"], points["quality"], strict=True):
         assert sum(sizes) == 1165 and -1 < q < 1
 
 
@@ -268,7 +268,7 @@ def test_resolution_profile_grid_and_change_points(scientometrics):
         ({"iterations": 0}, "iterations must be at least 1"),
         ({"randomness": 0}, "randomness must be a number > 0"),
         ({"min_cluster_size": 0}, "minimum cluster size must be at least 1"),
-        ({"seed": -2}, "seed must be >= 0"),
+        ({"seed": -2}, "seed must be at least 0"),
     ],
 )
 def test_bad_options(options, message):

@@ -106,7 +106,7 @@ def test_lean_read_keeps_what_networks_use_and_gives_the_same_network():
     assert lean.report.records == full.report.records and lean.report.duplicates == full.report.duplicates > 0
     assert lean.records[["file", "line"]].equals(full.records[["file", "line"]])
     assert lean.report.fields == full.report.fields
-    a, b = full.network(min_occurrences=3), lean.network(min_occurrences=3)
+    a, b = bibnet.build_network(full, min_occurrences=3), bibnet.build_network(lean, min_occurrences=3)
     assert len(a) > 10 and a.items.equals(b.items) and (a.cooccurrence != b.cooccurrence).nnz == 0
     assert list(bibnet.read(WOS / "tab", lean=True, columns=["AB"]).records.columns)[-3:] == ["AB", "file", "line"]
 
@@ -276,7 +276,7 @@ def test_lean_read_compares_the_keyword_fields_of_copies(tmp_path):
     # the pieces of the dropped copies are gone: no keyword occurs zero times
     assert sorted(lean.keyword_fields["ID"].pieces.to_pylist()) == [" Z", "X", "Y"]
     assert lean.report.fields["ID"] == full.report.fields["ID"] == 0.5
-    assert lean.network(min_occurrences=1).items["label"].tolist() == full.network(min_occurrences=1).items["label"].tolist()
+    assert bibnet.build_network(lean, min_occurrences=1).items["label"].tolist() == bibnet.build_network(full, min_occurrences=1).items["label"].tolist()
 
 
 def test_same_file_duplicates_keep_the_later_line(tmp_path):

@@ -22,19 +22,20 @@ REMOVED_BY_HAND = ["consumption", "green tea", "tea"]
 @pytest.fixture(scope="module")
 def network():
     corpus = bibnet.read(GOLD / "wos_plaintext")
-    net = corpus.network(keywords="all", min_occurrences=34)
+    net = bibnet.build_network(corpus, keywords="all", min_occurrences=34)
     return net
 
 
 @pytest.fixture(scope="module")
 def gold():
     items = pd.read_csv(GOLD / "vosviewer" / "coffee-obesity_Keyword_map.csv")
-    links = pd.read_csv(GOLD / "vosviewer" / "coffee-obesity_Keyword_net.csv", header=None, names=["a", "b", "w"], encoding="utf-8-sig")
+    links = pd.read_csv(GOLD / "vosviewer" / "coffee-obesity_Keyword_net.csv", header=None, names=["a", "b", "w"],
+                        encoding="utf-8-sig")
     return items, links
 
 
 def test_summary_numbers(network):
-    s = network.summary()
+    s = network.summary().to_dict()
     assert (s["records"], s["keywords_total"], s["keywords_meeting_threshold"]) == (1047, 4246, 55)
 
 
@@ -63,10 +64,10 @@ def test_items_and_links_match_vosviewer(network, gold):
         np.testing.assert_array_equal(mine[ours].round(4).to_numpy(), g[theirs].to_numpy(), err_msg=ours)
 
     # Every network link: map VOSviewer's ids to labels and compare strengths pair by pair.
-    label_of = dict(zip(items["id"], items["label"]))
+    label_of = dict(zip(items["id"], items["label"], strict=True))
     theirs = {tuple(sorted((label_of[a], label_of[b]))): w for a, b, w in links.itertuples(index=False)}
     keys = list(mine.index)
     upper = np.triu(cooc.toarray(), k=1)
-    ours = {tuple(sorted((keys[i], keys[j]))): upper[i, j] for i, j in zip(*np.nonzero(upper))}
+    ours = {tuple(sorted((keys[i], keys[j]))): upper[i, j] for i, j in zip(*np.nonzero(upper), strict=True)}
     assert len(theirs) == 1058
     assert ours == theirs

@@ -11,7 +11,8 @@ import pytest
 
 from bibnet.errors import InputError, OptionError
 from bibnet.keywords import extract
-from bibnet.network import NetworkParams, build_network
+from bibnet.network import build_network
+from bibnet.selection import NetworkParams
 from bibnet.scores import normalized_citations
 
 
@@ -77,7 +78,7 @@ def test_threshold_then_top_by_total_link_strength_ties_by_label():
     assert list(net.items["label"]) == ["deep learning", "graphs"]
     assert net.keywords_meeting_threshold == 4
     assert list(net.items["links"]) == [1, 1] and list(net.items["total_link_strength"]) == [1, 1]
-    s = net.summary()
+    s = net.summary().to_dict()
     assert (s["keywords_total"], s["keywords_meeting_threshold"], s["keywords_selected"], s["links"]) == (4, 4, 2, 1)
 
 
@@ -180,16 +181,16 @@ def test_keyword_ids_do_not_depend_on_hash_seed():
 def test_largest_component_only():
     recs = records([("a; b", None, 2020, 1), ("b; c", None, 2020, 1), ("d; e", None, 2020, 1), ("f", None, 2020, 1)])
     everything = build_network(recs, min_occurrences=1)
-    assert len(everything) == 6 and everything.summary()["components"] == 3
+    assert len(everything) == 6 and everything.summary().components == 3
     largest = build_network(recs, min_occurrences=1, largest_component=True)
-    assert list(largest.items["label"]) == ["a", "b", "c"] and largest.summary()["components"] == 1
+    assert list(largest.items["label"]) == ["a", "b", "c"] and largest.summary().components == 1
     assert largest.keywords_meeting_threshold == 6
 
 
 def test_select_columns_matches_scipy_column_indexing():
     import scipy.sparse as sp
 
-    from bibnet.cooccurrence import select_columns
+    from bibnet.selection import select_columns
 
     m = sp.random(300, 500, density=0.05, format="csr", random_state=np.random.default_rng(3), dtype=np.float64)
     cols = np.flatnonzero(np.random.default_rng(4).random(500) < 0.3)

@@ -295,7 +295,7 @@ def test_tab_rows_with_and_without_trailing_tab_mix():
 
 def test_tab_odd_rows_are_rescued_or_skipped():
     # Most rows have no trailing tab here; a row with one is rescued, unless the extra field has text.
-    raw = "PT\tTI\tUT\nJ\tone\tWOS:1\nJ\ttwo\tWOS:2\t\nJ\tthree\tWOS:3\tjunk\nJ\tfour\tWOS:4\n".encode()
+    raw = b"PT\tTI\tUT\nJ\tone\tWOS:1\nJ\ttwo\tWOS:2\t\nJ\tthree\tWOS:3\tjunk\nJ\tfour\tWOS:4\n"
     result = read_bytes(raw)
     assert result.table["TI"].to_pylist() == ["one", "two", "four"]
     assert result.lines.tolist() == [2, 3, 5]

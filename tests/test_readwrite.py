@@ -344,9 +344,9 @@ def test_link_id_missing_from_the_map(tmp_path):
 
 
 def test_unreadable_files(tmp_path):
-    with pytest.raises(InputError, match="cannot read map file"):
+    with pytest.raises(InputError, match="missing.txt: cannot read file"):
         read_map(tmp_path / "missing.txt")
-    with pytest.raises(InputError, match="not UTF-8"):
+    with pytest.raises(InputError, match=r"latin1.txt: line 2: not valid UTF-8 text \(expected a VOSviewer map file"):
         read_map(write(tmp_path / "latin1.txt", "id\tlabel\n1\tcaf\xe9\n", "latin-1"))
     assert read_map(write(tmp_path / "utf16.txt", "\ufeffid\tlabel\n1\tcaf\xe9\n", "utf-16-le"))["label"].tolist() == ["caf\xe9"]
     with pytest.raises(OptionError):

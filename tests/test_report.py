@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from bibnet import AnalysisParams, ClusterParams, LayoutParams, NetworkParams, NetworkSummary, Run
 from bibnet.plotting import density_figure, network_figure
 from bibnet.report import methods_text, write_report
 from bibnet.tables import cluster_table, top_keywords
@@ -18,25 +19,26 @@ from bibnet.tables import cluster_table, top_keywords
 NASTY = ["<script>alert(1)</script>", "=cmd|' /C calc'!A0", "50% & 100\\%"]
 DATA = Path(__file__).parent / "data" / "gold_coffee_obesity" / "vosviewer"
 CHROMIUM = Path("/usr/bin/chromium")
-CLUSTERING = {"resolution": 1.0, "min_cluster_size": 100, "merge_small_clusters": True, "random_starts": 10,
-              "iterations": 10, "randomness": 0.01, "seed": 0, "engine": "leidenalg"}
-LAYOUT = {"attraction": 2, "repulsion": 0, "random_starts": 1, "seed": 0, "method": "auto"}
+CLUSTERING = ClusterParams(min_cluster_size=100)
+LAYOUT = LayoutParams()
 
 
-def summary(field: str, total: int, meeting: int, links: int, tls: float, clusters: int, quality: float) -> dict:
-    return {"field": field, "records": 39680, "keywords_total": total, "keywords_meeting_threshold": meeting,
-            "keywords_selected": meeting, "links": links, "total_link_strength": tls, "clusters": clusters,
-            "quality": quality, "layout_quality": 0.5,
-            "parameters": {"keywords": field, "min_occurrences": 4, "top": None, "counting": "full",
-                           "normalization": "association", "thesaurus": None, "label_case": "lower",
-                           "clustering": CLUSTERING, "layout": LAYOUT}}
+def summary(field: str, total: int, meeting: int, links: int, tls: float, clusters: int, quality: float,
+            **network: object) -> NetworkSummary:
+    return NetworkSummary(field=field, records=39680, records_with_keywords=39680, keywords_total=total,
+                          keywords_meeting_threshold=meeting, keywords_selected=meeting, links=links, components=1,
+                          total_link_strength=tls, network=NetworkParams(keywords=field, min_occurrences=4, **network),
+                          clusters=clusters, quality=quality, clustering=CLUSTERING, engine="leidenalg",
+                          layout_quality=0.5, layout=LAYOUT)
 
 
 # The numbers of the published analysis quoted in issue 5.
 SUMMARIES = [summary("all", 4334, 240, 12000, 45000.0, 2, 0.31234), summary("author", 2855, 92, 900, 1500.0, 1, 0.2),
              summary("plus", 1724, 133, 3000, 8000.5, 1, 0.25)]
-RUN = {"records_read": 39900, "duplicates": 220, "records": 39680, "files": 81,
-       "software": {"bibnet": "0.1.0", "leidenalg": "0.10.2"}}
+RUN = Run(files=tuple(f"savedrecs_{i}.txt" for i in range(81)), records_read=39900, records=39680, duplicates=220,
+          skipped=0, source="the Web of Science Core Collection", network=NetworkParams(min_occurrences=4),
+          clustering=CLUSTERING, layout=LAYOUT, analysis=AnalysisParams(),
+          software={"bibnet": "0.1.0", "leidenalg": "0.10.2"})
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +55,7 @@ def coffee() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 # -- methods text ---------------------------------------------------------------------------------
 def test_methods_text_fills_in_every_number():
-    text = methods_text(SUMMARIES, RUN)
+    text = methods_text(SUMMARIES, run=RUN)
     assert text.startswith("## Methods\n\n")
     assert ("We analysed the metadata of 39,680 publications from the Web of Science Core Collection "
             "(39,900 records read from 81 export files; 220 duplicates, identified by accession number, removed).") in text
@@ -76,9 +78,8 @@ def test_methods_text_fills_in_every_number():
 
 
 def test_methods_text_fractional_counting_thesaurus_and_defaults():
-    s = summary("author", 10, 5, 7, 2.5, 2, 0.1)
-    s["parameters"] |= {"counting": "fractional", "thesaurus": "/home/me/thesaurus_terms.txt", "top": 3}
-    text = methods_text([s], {})
+    s = summary("author", 10, 5, 7, 2.5, 2, 0.1, counting="fractional", thesaurus="/home/me/thesaurus_terms.txt", top=3)
+    text = methods_text([s])
     assert "The keyword set analysed was author keywords (DE) only." in text
     assert "counted fractionally" in text and "thesaurus (thesaurus_terms.txt)" in text
     assert "the 5 with the greatest total link strength (at most 3) were mapped" in text
@@ -102,7 +103,7 @@ def report(coffee, tmp_path_factory) -> Path:
                  "Density": density_figure(items)},
         links={"All keywords: VOSviewer map": "all/map.txt", "JSON <all>": "all/map json.json",
                "evil": "javascript:alert(1)"},
-        methods=methods_text(SUMMARIES, RUN),
+        methods=methods_text(SUMMARIES, run=RUN),
     )
     return path
 

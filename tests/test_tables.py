@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from bibnet.errors import OptionError
+from bibnet import NetworkParams, NetworkSummary
 from bibnet.tables import (
     author_vs_plus, cluster_table, csv_unescape, md_escape, summary_table, tex_escape, to_csv, to_latex,
     to_markdown, top_keywords, write_table,
@@ -133,12 +134,13 @@ def test_cluster_table_numbers_equal_the_map(items):
 
 # -- summary --------------------------------------------------------------------------------------
 SUMMARIES = [
-    {"field": "all", "records": 39680, "keywords_total": 4334, "keywords_meeting_threshold": 240,
-     "keywords_selected": 240, "links": 9000, "total_link_strength": 30000.0, "clusters": 4, "quality": 0.25,
-     "layout_quality": 1.5, "parameters": {"min_occurrences": 4}},
-    {"field": "author", "records": 39680, "keywords_total": 2855, "keywords_meeting_threshold": 92,
-     "keywords_selected": 92, "links": 300, "total_link_strength": 412.5, "clusters": None, "quality": None,
-     "min_occurrences": 4},
+    NetworkSummary(field="all", records=39680, records_with_keywords=39000, keywords_total=4334,
+                   keywords_meeting_threshold=240, keywords_selected=240, links=9000, components=1,
+                   total_link_strength=30000.0, network=NetworkParams(min_occurrences=4), clusters=4, quality=0.25,
+                   layout_quality=1.5),
+    NetworkSummary(field="author", records=39680, records_with_keywords=30000, keywords_total=2855,
+                   keywords_meeting_threshold=92, keywords_selected=92, links=300, components=2,
+                   total_link_strength=412.5, network=NetworkParams(keywords="author", min_occurrences=4)),
 ]
 
 
@@ -151,8 +153,6 @@ def test_summary_table_one_row_per_field():
     assert table["Total link strength"].tolist() == [30000.0, 412.5]  # fractional: kept as float
     assert table["Clusters"].isna().tolist() == [False, True]
     assert table["Layout quality"].isna().tolist() == [False, True]
-    by_field = summary_table({"all": SUMMARIES[0], "author": SUMMARIES[1]})
-    pd.testing.assert_frame_equal(table, by_field)
 
 
 # -- writers and escaping -------------------------------------------------------------------------

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
 from bibnet.cli.options import (
     cluster_options, cluster_params, default_inputs, input_options, layout_options, layout_params,
-    network_params, print_load_report, selection_options,
+    network_params, params_from, params_options, print_load_report, selection_options,
 )
+from bibnet.run import AnalysisParams
 
 
 @click.command("analyze")
@@ -19,22 +22,22 @@ from bibnet.cli.options import (
 @selection_options
 @cluster_options
 @layout_options
-@click.option("--no-figures", is_flag=True, help="Skip the figures (VOSviewer files, tables and report only).")
-@click.option("--no-static", is_flag=True, help="Interactive figures only: no PNG/SVG.")
-def command(paths: tuple[str, ...], strict: bool, out: str, no_figures: bool, no_static: bool, **opts) -> None:
+@params_options(AnalysisParams)
+def command(paths: tuple[str, ...], strict: bool, out: str, **opts: Any) -> None:
     """Analyse the WoS exports in PATH... (default: wos_exports/) for all keywords, author
     keywords and Keywords Plus, and write VOSviewer files, tables, figures and a report to OUT.
 
     --keywords is ignored here: all three fields are analysed.
     """
-    from bibnet.analysis import AnalysisParams, analyze, published_summary
+    from bibnet.analysis import analyze, published_summary
     from bibnet.corpus import read
 
     corpus = read(*default_inputs(paths), strict=strict, lean=True)
     print_load_report(corpus.report)
+    layout = layout_params(opts)
     result = analyze(
-        corpus, Path(out), network=network_params(opts), clustering=cluster_params(opts), layout=layout_params(opts),
-        params=AnalysisParams(figures=not no_figures, static=not no_static), progress=_progress(),
+        corpus, Path(out), network_params=network_params(opts), clustering=cluster_params(opts), layout=layout,
+        laid_out=layout is not None, params=params_from(AnalysisParams, opts), progress=_progress(),
     )
     for line in published_summary(result):
         click.echo(line)
@@ -42,11 +45,11 @@ def command(paths: tuple[str, ...], strict: bool, out: str, no_figures: bool, no
         sorted({str(p.relative_to(out).parts[0]) for p in result.files})))
 
 
-def _progress():
+def _progress() -> Callable[[str, int], None] | None:
     """A progress bar on stderr when it is a terminal; nothing otherwise (logs, CI)."""
     if not sys.stderr.isatty():
         return None
-    state: dict = {}
+    state: dict[str, Any] = {}
 
     def update(text: str, total: int) -> None:
         bar = state.get("bar")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from bibnet.readwrite.folder import GRAPH_FORMATS
 from bibnet.cli.options import (
     cluster_options, cluster_params, default_inputs, input_options, layout_options, layout_params,
     network_params, print_load_report, selection_options,
@@ -15,7 +16,7 @@ from bibnet.cli.options import (
 @click.command("map")
 @input_options
 @click.option("--out", "out", type=click.Path(file_okay=False), required=True, help="Output folder.")
-@click.option("--export", "formats", multiple=True, type=click.Choice(["gexf", "graphml", "pajek"]),
+@click.option("--export", "formats", multiple=True, type=click.Choice(list(GRAPH_FORMATS)),
               help="Also write map.gexf (Gephi), map.graphml or map.net + map.clu (Pajek); repeatable.")
 @selection_options
 @cluster_options
@@ -27,13 +28,15 @@ def command(paths: tuple[str, ...], strict: bool, out: str, formats: tuple[str, 
     Writes OUT/map.txt, OUT/network.txt, OUT/map.json and OUT/summary.json.
     """
     from bibnet.corpus import read
+    from bibnet.network import build_network
+    from bibnet.readwrite.folder import save
 
     corpus = read(*default_inputs(paths), strict=strict, lean=True)
     print_load_report(corpus.report)
-    net = corpus.network(params=network_params(opts)).cluster(params=cluster_params(opts))
+    net = build_network(corpus, params=network_params(opts)).cluster(params=cluster_params(opts))
     lp = layout_params(opts)
     if lp is not None:
         net = net.layout(params=lp)
-    written = net.write(Path(out), formats=formats)
+    written = save(net, Path(out), formats=formats)
     click.echo(net.describe())
     click.echo("wrote " + ", ".join(str(p) for p in written.values()))

@@ -1,13 +1,20 @@
-"""Options shared by several commands, each defined once, and their conversion to parameters."""
+"""Command-line options, derived from the declarations in :mod:`bibnet.options`, and back to parameters."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, TypeVar
 
 import click
 
-from bibnet.seeding import DEFAULT_SEED
+from bibnet.clustering import ClusterParams
+from bibnet.layout import LayoutParams
+from bibnet.options import Option, Params, base_type, options, type_hints
+from bibnet.options import defaults as bibnet_defaults
+from bibnet.selection import NetworkParams
+
+P = TypeVar("P", bound=Params)
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
@@ -36,45 +43,72 @@ input_options = _stack(
     click.option("--strict", is_flag=True, help="Stop at the first malformed record instead of skipping it."),
 )
 
-selection_options = _stack(
-    click.option("--keywords", type=click.Choice(["all", "author", "plus"]), default="all", show_default=True,
-                 help="Author keywords (DE), Keywords Plus (ID), or both."),
-    click.option("--min-occurrences", type=click.IntRange(min=1), default=5, show_default=True,
-                 help="Minimum number of records of a keyword."),
-    click.option("--top", type=click.IntRange(min=1), default=None,
-                 help="Keep the N keywords with the greatest total link strength (default: all)."),
-    click.option("--counting", type=click.Choice(["full", "fractional"]), default="full", show_default=True),
-    click.option("--normalization", type=click.Choice(["association", "fractionalization", "none"]),
-                 default="association", show_default=True, help="Normalisation used by clustering and layout."),
-    click.option("--thesaurus", type=click.Path(dir_okay=False), default=None,
-                 help="VOSviewer thesaurus file (label / replace by), applied before counting."),
-    click.option("--clean", type=click.Choice(["none", "auto"]), default="none", show_default=True,
-                 help="auto: merge spelling variants with the suggested thesaurus (written next to the outputs)."),
-    click.option("--largest-component", is_flag=True,
-                 help="Map only the largest set of connected keywords (VOSviewer asks this when the map is not connected)."),
-    click.option("--label-case", type=click.Choice(["lower", "original"]), default="lower", show_default=True,
-                 help="Labels in lower case (VOSviewer) or the most frequent author spelling."),
-)
 
-cluster_options = _stack(
-    click.option("--resolution", type=click.FloatRange(min=0), default=1.0, show_default=True),
-    click.option("--min-cluster-size", type=click.IntRange(min=1), default=1, show_default=True),
-    click.option("--no-merge", is_flag=True, help="Leave items of too-small clusters unclustered instead of merging them."),
-    click.option("--random-starts", type=click.IntRange(min=1), default=10, show_default=True,
-                 help="Leiden random starts (the best by quality is kept)."),
-    click.option("--iterations", type=click.IntRange(min=1), default=10, show_default=True,
-                 help="Leiden iterations per start."),
-    click.option("--randomness", type=click.FloatRange(min=0, min_open=True), default=0.01, show_default=True),
-    click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Random seed (clustering and layout)."),
-)
+def params_options(
+    *classes: type[Params],
+    only: Iterable[str] | None = None,
+    skip: Iterable[str] = (),
+    defaults: Mapping[str, Any] | None = None,
+) -> Decorator:
+    """Click options for the options of parameter classes, each flag once, from their declarations.
 
+    ``only`` keeps the named options, ``skip`` leaves some out; ``defaults`` overrides
+    defaults for this command.
+    """
+    decorators: dict[str, Decorator] = {}
+    for cls in classes:
+        for name, spec in options(cls).items():
+            if spec.flag == "" or (only is not None and name not in only) or name in skip:
+                continue
+            flag = _flag(name, spec)
+            default = {**bibnet_defaults(cls), **(defaults or {})}[name]
+            decorators.setdefault(flag, _click_option(flag, spec, default, type_hints(cls)[name]))
+    return _stack(*decorators.values())
+
+
+def params_from(cls: type[P], opts: Mapping[str, Any]) -> P:
+    """``cls`` from parsed options (:func:`params_options`); options not on the command line keep their defaults."""
+    given = {}
+    for name, spec in options(cls).items():
+        if spec.flag == "" or _dest(_flag(name, spec)) not in opts:
+            continue
+        value = opts[_dest(_flag(name, spec))]
+        given[name] = not value if spec.flag and spec.flag.startswith("--no-") else value
+    return cls(**given)
+
+
+def _flag(name: str, spec: Option) -> str:
+    return spec.flag or "--" + name.replace("_", "-")
+
+
+def _dest(flag: str) -> str:
+    return flag.lstrip("-").replace("-", "_")
+
+
+def _click_option(flag: str, spec: Option, default: Any, hint: Any) -> Decorator:
+    """One click option: its type from the option's type, choices and bounds."""
+    base = base_type(hint)
+    if base is bool:
+        return click.option(flag, _dest(flag), is_flag=True, help=spec.help)
+    if spec.choices is not None:
+        kind: Any = click.Choice(list(spec.choices))
+    elif spec.path:
+        kind = click.Path(dir_okay=False)
+    elif base is int:
+        kind = click.IntRange(min=spec.min, max=spec.max, min_open=spec.open_min, max_open=spec.open_max)
+    elif base is float:
+        kind = click.FloatRange(min=spec.min, max=spec.max, min_open=spec.open_min, max_open=spec.open_max)
+    else:
+        kind = click.STRING
+    return click.option(flag, _dest(flag), type=kind, default=default, show_default=default is not None,
+                        help=spec.help)
+
+
+#: Options of the network, clustering and layout stages (``--no-layout`` switches the layout off).
+selection_options = params_options(NetworkParams)
+cluster_options = params_options(ClusterParams)
 layout_options = _stack(
-    click.option("--attraction", type=click.IntRange(-9, 10), default=2, show_default=True),
-    click.option("--repulsion", type=click.IntRange(-10, 9), default=0, show_default=True),
-    click.option("--layout-starts", type=click.IntRange(min=1), default=1, show_default=True,
-                 help="Random starts of the layout (the best by VOS objective is kept)."),
-    click.option("--layout-method", type=click.Choice(["auto", "exact", "approximate"]), default="auto", show_default=True,
-                 help="Exact O(n^2) layout, or an approximation for large maps."),
+    params_options(LayoutParams, skip=["seed"]),  # --seed comes with the clustering options
     click.option("--no-layout", is_flag=True, help="Leave x and y empty (clusters only)."),
 )
 
@@ -93,37 +127,16 @@ def print_load_report(report) -> None:
         click.echo(f"  ignored {len(report.ignored)} file(s) that are not WoS exports: {names}", err=True)
 
 
-def network_params(opts: dict[str, Any]):
+def network_params(opts: Mapping[str, Any]) -> NetworkParams:
     """NetworkParams from the parsed selection options."""
-    from bibnet.network import NetworkParams
-
-    return NetworkParams(
-        keywords=opts["keywords"], min_occurrences=opts["min_occurrences"], top=opts["top"],
-        counting=opts["counting"], normalization=opts["normalization"], thesaurus=opts["thesaurus"],
-        label_case=opts["label_case"], largest_component=opts["largest_component"], clean=opts["clean"],
-    )
+    return params_from(NetworkParams, opts)
 
 
-def cluster_params(opts: dict[str, Any]):
+def cluster_params(opts: Mapping[str, Any]) -> ClusterParams:
     """ClusterParams from the parsed clustering options."""
-    from bibnet.clustering import ClusterParams
-
-    return ClusterParams(
-        resolution=opts["resolution"], min_cluster_size=opts["min_cluster_size"],
-        merge_small_clusters=not opts["no_merge"], random_starts=opts["random_starts"],
-        iterations=opts["iterations"], randomness=opts["randomness"], seed=opts["seed"],
-    )
+    return params_from(ClusterParams, opts)
 
 
-def layout_params(opts: dict[str, Any]):
+def layout_params(opts: Mapping[str, Any]) -> LayoutParams | None:
     """LayoutParams from the parsed layout options, or None with --no-layout."""
-    if opts["no_layout"]:
-        return None  # before the import: numba is slow to load and not needed
-    from bibnet.layout import LayoutParams
-
-    if opts["repulsion"] >= opts["attraction"]:
-        raise click.BadParameter("repulsion must be smaller than attraction", param_hint="--repulsion")
-    return LayoutParams(
-        attraction=opts["attraction"], repulsion=opts["repulsion"], random_starts=opts["layout_starts"],
-        seed=opts["seed"], method=opts["layout_method"],
-    )
+    return None if opts["no_layout"] else params_from(LayoutParams, opts)

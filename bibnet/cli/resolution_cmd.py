@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import click
 
-from bibnet.cli.options import cluster_options, cluster_params, default_inputs, input_options, network_params, print_load_report, selection_options
+from bibnet.cli.options import (
+    cluster_options, cluster_params, default_inputs, input_options, network_params, print_load_report,
+    selection_options,
+)
 
 
 @click.command("resolution")
@@ -20,6 +23,7 @@ def command(paths: tuple[str, ...], strict: bool, resolutions: str | None, chang
     of the keyword map of the WoS exports in PATH... (default: wos_exports/)."""
     from bibnet.clustering import resolution_profile
     from bibnet.corpus import read
+    from bibnet.network import build_network
 
     grid = None
     if resolutions:
@@ -29,7 +33,7 @@ def command(paths: tuple[str, ...], strict: bool, resolutions: str | None, chang
             raise click.BadParameter(f"expected numbers separated by commas, got {resolutions!r}", param_hint="--resolutions")
     corpus = read(*default_inputs(paths), strict=strict, lean=True)
     print_load_report(corpus.report)
-    net = corpus.network(params=network_params(opts))
+    net = build_network(corpus, params=network_params(opts))
     table = resolution_profile(net.weights, resolutions=grid, params=cluster_params(opts), change_points=change_points)
     if as_csv:
         table["sizes"] = [" ".join(str(s) for s in sizes) for sizes in table["sizes"]]

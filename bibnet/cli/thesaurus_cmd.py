@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from bibnet.cli.options import default_inputs, input_options, print_load_report
+from bibnet.cli.options import default_inputs, input_options, params_options, print_load_report
+from bibnet.selection import NetworkParams
 
 
 @click.group("thesaurus")
@@ -19,7 +20,7 @@ _RULES = ("unicode", "case_space", "hyphen", "spelling", "plural", "acronym")
 
 @command.command("suggest")
 @input_options
-@click.option("--keywords", type=click.Choice(["all", "author", "plus"]), default="all", show_default=True)
+@params_options(NetworkParams, only=["keywords"])
 @click.option("--min-occurrences", type=click.IntRange(min=1), default=1, show_default=True,
               help="Only merges whose variants together occur at least this often.")
 @click.option("--no-rule", "off", multiple=True, type=click.Choice(_RULES), help="Switch a rule off (repeatable).")

@@ -9,7 +9,8 @@ row per keyword: ``id`` (int), ``label`` (str), ``x``, ``y`` (float, NaN without
 * :func:`network_figure` - the network view (cluster colours) or an overlay (a score in viridis);
 * :func:`density_figure` - the item density view;
 * :func:`save_static` - PNG (300 dpi) and SVG files of either, drawn with matplotlib;
-* :func:`static_writer` - many of those at once, drawn in worker processes.
+* :func:`static_writer` - many of those at once, drawn in worker processes;
+* :func:`plot` - any of the views of a :class:`~bibnet.network.Network`.
 """
 
 from bibnet.plotting.colors import (
@@ -19,9 +20,10 @@ from bibnet.plotting.colors import (
 from bibnet.plotting.density import DEFAULT_KERNEL_WIDTH, density_figure
 from bibnet.plotting.network import OVERLAYS, network_figure
 from bibnet.plotting.static import save_static, static_writer
+from bibnet.plotting.views import plot
 
 __all__ = [
     "CLUSTER_COLORS", "DEFAULT_KERNEL_WIDTH", "MISSING_SCORE_COLOR", "NO_CLUSTER_COLOR", "OVERLAYS",
-    "cluster_colors", "density_figure", "network_figure", "nice_range", "save_static", "score_colors",
+    "cluster_colors", "density_figure", "network_figure", "nice_range", "plot", "save_static", "score_colors",
     "score_range", "static_writer", "viridis", "viridis_colorscale",
 ]

@@ -49,8 +49,11 @@ def cluster_colors(clusters) -> np.ndarray:
 def _viridis_table() -> np.ndarray:
     """256 x 3 RGB floats of matplotlib's viridis (matplotlib imported only when colours are needed)."""
     from matplotlib import colormaps
+    from matplotlib.colors import ListedColormap
 
-    return np.asarray(colormaps["viridis"].colors, dtype=np.float64)
+    cmap = colormaps["viridis"]
+    assert isinstance(cmap, ListedColormap)  # a list of 256 colours, which ``colors`` holds
+    return np.asarray(cmap.colors, dtype=np.float64)
 
 
 def viridis_rgb(values) -> np.ndarray:
@@ -70,7 +73,7 @@ def viridis(values) -> np.ndarray:
 def viridis_colorscale(n: int = 11) -> list[list]:
     """VOSviewer's viridis as a plotly colour scale with ``n`` evenly spaced stops."""
     t = np.linspace(0.0, 1.0, n)
-    return [[float(round(ti, 6)), str(c)] for ti, c in zip(t, viridis(t))]
+    return [[float(round(ti, 6)), str(c)] for ti, c in zip(t, viridis(t), strict=True)]
 
 
 def nice_range(low: float, high: float, *, ticks: int = 5) -> tuple[float, float]:
@@ -127,7 +130,7 @@ def with_alpha(hex_colors, alpha: float) -> np.ndarray:
     """``rgba(r,g,b,alpha)`` strings of hex colours."""
     h = np.asarray(hex_colors, dtype=str)
     rgb = np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in np.unique(h)])
-    lookup = {c: f"rgba({r},{g},{b},{alpha:g})" for c, (r, g, b) in zip(np.unique(h), rgb)}
+    lookup = {c: f"rgba({r},{g},{b},{alpha:g})" for c, (r, g, b) in zip(np.unique(h), rgb, strict=True)}
     return np.array([lookup[c] for c in h], dtype=object)
 
 

@@ -17,7 +17,14 @@ from scipy.spatial.distance import cdist
 from bibnet.errors import OptionError
 from bibnet.plotting.colors import viridis_colorscale
 from bibnet.plotting.network import (
-    base_layout, drawable, empty_figure, fit_frame, hover_texts, item_sizes, label_boxes, label_trace,
+    base_layout,
+    drawable,
+    empty_figure,
+    fit_frame,
+    hover_texts,
+    item_sizes,
+    label_boxes,
+    label_trace,
 )
 
 #: Kernel width ``h``. VOSviewer's default is undocumented; 0.2 of the mean item distance gives

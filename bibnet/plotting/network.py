@@ -19,7 +19,12 @@ import plotly.graph_objects as go
 
 from bibnet.errors import OptionError
 from bibnet.plotting.colors import (
-    MISSING_SCORE_COLOR, cluster_colors, score_colors, score_range, viridis_colorscale, with_alpha,
+    MISSING_SCORE_COLOR,
+    cluster_colors,
+    score_colors,
+    score_range,
+    viridis_colorscale,
+    with_alpha,
 )
 
 #: Short names of the colourings, for ``color=`` (the full column names work too).
@@ -152,7 +157,7 @@ def fit_frame(items: pd.DataFrame, *, width: int, height: int, right: int, title
     reach = [np.asarray(reach_x, np.float64) + pad_px, np.asarray(reach_y, np.float64) + pad_px]
 
     def needed(px: float) -> np.ndarray:  # pixels needed on each axis at ``px`` pixels per unit
-        return np.array([np.max(px * c + r) - np.min(px * c - r) for c, r in zip(coords, reach)])
+        return np.array([np.max(px * c + r) - np.min(px * c - r) for c, r in zip(coords, reach, strict=True)])
 
     lo, hi = 0.0, 1e6
     for _ in range(60):  # bisection: needed() grows with the scale
@@ -160,7 +165,7 @@ def fit_frame(items: pd.DataFrame, *, width: int, height: int, right: int, title
         lo, hi = (mid, hi) if np.all(needed(mid) <= plot) else (lo, mid)
     px = lo if lo > 0 else 1.0
     ranges = []
-    for c, r, size in zip(coords, reach, plot):
+    for c, r, size in zip(coords, reach, plot, strict=True):
         low, high = np.min(c - r / px), np.max(c + r / px)
         centre = (low + high) / 2
         ranges.append((float(centre - size / (2 * px)), float(centre + size / (2 * px))))
@@ -213,7 +218,7 @@ def link_traces(items: pd.DataFrame, links: pd.DataFrame, *, max_links: int, sca
     src, dst, strength = src[order], dst[order], strength[order]
     width = scale * np.maximum(1.5 * (strength / strength.mean()) ** SIZE_VARIATION, 0.1)
     width = np.maximum(np.round(width * 4) / 4, 0.1)  # a few distinct widths keep the trace count small
-    grey = "rgba(150,150,150,%g)" % LINK_ALPHA
+    grey = f"rgba(150,150,150,{LINK_ALPHA:g})"
     if colors is None:
         color = np.full(len(src), grey, dtype=object)
     else:
@@ -335,7 +340,7 @@ def hover_texts(items: pd.DataFrame) -> np.ndarray:
             values = items[column].to_numpy(dtype=np.float64, na_value=np.nan)
             name = html.escape(column[column.index("<") + 1:-1], quote=False)
             lines.append(np.array([f"{name}: {_format(v, column)}" for v in values], dtype=object))
-    return np.array(["<br>".join(parts) for parts in zip(*lines)], dtype=object)
+    return np.array(["<br>".join(parts) for parts in zip(*lines, strict=True)], dtype=object)
 
 
 def empty_figure(title: str | None, *, width: int, height: int) -> go.Figure:

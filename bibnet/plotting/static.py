@@ -8,9 +8,10 @@ the same input: fixed SVG ids (``svg.hashsalt``), text as paths, and no date or 
 metadata.
 
 The figure is redrawn from its plotly description, so the picture shows the same circles, links,
-labels, colours, legend and colour bar as the interactive figure. Supported are the traces
-bibnet draws: ``scatter`` (lines, markers, text) and ``heatmap``, plus the layout's title and
-annotations.
+labels, colours, legend and colour bar as the interactive figure. Supported is what bibnet
+draws: ``scatter`` traces (solid lines, round markers, centred text) and ``heatmap`` traces on
+one pair of hidden axes, plus the layout's title and annotations. Anything else would come out
+wrong or not at all, so it is refused with an :class:`~bibnet.errors.OptionError` instead.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
+from bibnet.errors import OptionError
+
 PX_PER_INCH = 100  # a 900 x 700 px figure is 9 x 7 in: 2700 x 2100 px at 300 dpi
 PT_PER_PX = 72 / PX_PER_INCH
 DPI = 300
@@ -36,6 +39,9 @@ _RC = {
     "font.family": "DejaVu Sans",
     "axes.unicode_minus": False,
 }
+#: The trace types :func:`save_static` draws.
+DRAWN = ("scatter", "heatmap")
+_CAN_DRAW = "save_static draws scatter and heatmap traces (bibnet's network, overlay and density figures)"
 
 
 def save_static(fig_or_data: go.Figure | dict[str, Any], path_png: str | Path | None,
@@ -50,10 +56,19 @@ def save_static(fig_or_data: go.Figure | dict[str, Any], path_png: str | Path | 
         Output files; ``None`` skips that format. Parent folders must exist.
     dpi
         Resolution of the PNG (the SVG is resolution-independent).
+
+    Raises
+    ------
+    OptionError
+        If the figure has what cannot be drawn faithfully (a trace type other than scatter
+        or heatmap, subplots, visible axes, shapes, ...); nothing is written then.
     """
     from matplotlib import rc_context
 
     fig = fig_or_data if isinstance(fig_or_data, go.Figure) else go.Figure(fig_or_data)
+    problem = _unsupported(fig)
+    if problem is not None:
+        raise OptionError(f"cannot draw {problem} as a static picture; {_CAN_DRAW}")
     with rc_context(_RC), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Glyph .* missing from font")  # e.g. CJK labels
         canvas = _draw(fig)
@@ -106,6 +121,8 @@ def _draw(fig: go.Figure):
     ax.set_axis_off()
     handles = []
     for z, trace in enumerate(fig.data):
+        if trace.visible is False:
+            continue
         if trace.type == "heatmap":
             _heatmap(ax, trace, z)
         elif trace.type == "scatter":
@@ -136,7 +153,7 @@ def _scatter(ax, trace, z: int) -> list:
     x, y = _array(trace.x), _array(trace.y)
     if x.size == 0 or np.all(np.isnan(x)):
         return []
-    mode = trace.mode or "markers"
+    mode = _mode(trace, x.size)
     if "lines" in mode and trace.line is not None:
         ax.plot(x, y, color=_color(trace.line.color or "#444"), linewidth=_pt(trace.line.width or 2),
                 solid_capstyle="round", zorder=z)
@@ -156,10 +173,100 @@ def _scatter(ax, trace, z: int) -> list:
         font = trace.textfont
         sizes = np.broadcast_to(_array(font.size) if font is not None and font.size is not None else 12.0, x.shape)
         color = _color(font.color) if font is not None and font.color else "#222222"
-        for xi, yi, text, size in zip(x, y, trace.text, sizes):
+        texts = [trace.text] * x.size if isinstance(trace.text, str) else trace.text  # one text for all points
+        for xi, yi, text, size in zip(x, y, texts, sizes, strict=False):  # plotly: missing texts are blank
             ax.text(xi, yi, _plain(text), fontsize=_pt(size), color=color, ha="center", va="center_baseline",
                     zorder=z, clip_on=False)
     return handles
+
+
+def _mode(trace, n: int) -> str:
+    """The trace's mode; unset, plotly's default: lines and markers below 20 points, else lines."""
+    return trace.mode or ("lines+markers" if n < 20 else "lines")
+
+
+def _unsupported(fig: go.Figure) -> str | None:
+    """What in ``fig`` :func:`_draw` would leave out or draw wrongly (the first such thing), or None."""
+    for trace in fig.data:
+        if trace.visible is False:
+            continue  # not drawn, whatever it is
+        if trace.type not in DRAWN:
+            return f"a {trace.type!r} trace"
+        problem = _trace_problem(trace)
+        if problem is not None:
+            return problem
+    return _layout_problem(fig.layout)
+
+
+def _trace_problem(trace) -> str | None:
+    if trace.visible == "legendonly":
+        return "a trace shown in the legend only (visible='legendonly')"
+    if (trace.xaxis or "x") != "x" or (trace.yaxis or "y") != "y":
+        return f"a trace on the axes {trace.xaxis or 'x'}/{trace.yaxis or 'y'} (subplots or a second axis)"
+    if trace.opacity is not None and trace.opacity != 1:
+        return f"a trace of opacity {trace.opacity:g}"
+    if trace.type == "heatmap":
+        return _heatmap_problem(trace)
+    return _scatter_problem(trace)
+
+
+def _scatter_problem(trace) -> str | None:
+    if trace.x is None and trace.y is not None:
+        return "a scatter trace without x (plotly numbers the points)"
+    if not _numeric(trace.x, trace.y):
+        return "a scatter trace of text or dates for x or y (category or date axes)"
+    x = _array(trace.x)
+    if x.size == 0 or np.all(np.isnan(x)):
+        return None  # nothing is drawn (bibnet's colour-bar trace)
+    mode, marker = _mode(trace, x.size), trace.marker
+    opacity = marker.opacity
+    if "markers" in mode and opacity is not None and (not np.isscalar(opacity) or 0 < opacity < 1):
+        return f"markers of opacity {opacity!r} (only 0 and 1 are drawn)"
+    if trace.fill not in (None, "none"):
+        return f"a scatter trace filled {trace.fill!r}"
+    if "lines" in mode and trace.line.dash not in (None, "solid"):
+        return f"lines dashed {trace.line.dash!r}"
+    if "markers" in mode and any(s not in (None, "circle", 0) for s in np.ravel(np.asarray(marker.symbol, dtype=object))):
+        return f"markers of symbol {marker.symbol!r} (only circles are drawn)"
+    colors = marker.color
+    if "markers" in mode and (isinstance(colors, dict) or isinstance(colors, (list, tuple, np.ndarray))
+                              and any(not isinstance(c, str) for c in colors)):
+        return "markers coloured by numbers through a colour scale (give the colours themselves)"
+    if "text" in mode and trace.textposition not in (None, "middle center"):
+        return f"text at position {trace.textposition!r} (only 'middle center' is drawn)"
+    return None
+
+
+def _heatmap_problem(trace) -> str | None:
+    if trace.showscale is not False:  # plotly shows a colour bar unless told not to
+        return "a heatmap with a colour bar (set showscale=False)"
+    # drawn on a regular grid from its first two cell centres (bibnet's density grid)
+    if trace.z is None or trace.x is None or trace.y is None or not _numeric(trace.x, trace.y, trace.z):
+        return "a heatmap without numeric x, y and z"
+    if _array(trace.x).size < 2 or _array(trace.y).size < 2:
+        return "a heatmap of a single row or column"
+    return None
+
+
+def _layout_problem(layout) -> str | None:
+    if layout.shapes:
+        return "layout shapes"
+    if layout.images:
+        return "layout images"
+    for name, axis in (("x", layout.xaxis), ("y", layout.yaxis)):
+        if axis.visible is not False:
+            return f"a visible {name} axis (set visible=False)"
+        if axis.type not in (None, "-", "linear"):
+            return f"a {axis.type} {name} axis"
+        if axis.autorange == "reversed":
+            return f"a reversed {name} axis"
+    for note in layout.annotations or ():
+        if note.showarrow is not False:  # plotly draws an arrow unless told not to
+            return "an annotation with an arrow (set showarrow=False)"
+        if (note.xref or "x") != "x" or (note.yref or "y") != "y":
+            return f"an annotation placed in {note.xref or 'x'}/{note.yref or 'y'} coordinates"
+    return None
+
 
 
 def _heatmap(ax, trace, z: int) -> None:
@@ -169,6 +276,16 @@ def _heatmap(ax, trace, z: int) -> None:
     ax.imshow(values, extent=(x[0] - dx, x[-1] + dx, y[0] - dy, y[-1] + dy), origin="lower", aspect="auto",
               cmap=_colormap(trace.colorscale), vmin=trace.zmin, vmax=trace.zmax,
               interpolation="bilinear" if trace.zsmooth else "nearest", zorder=z)
+
+
+def _numeric(*values) -> bool:
+    """Whether each of ``values`` reads as numbers (see :func:`_array`)."""
+    try:
+        for value in values:
+            _array(value)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _colorbar(canvas, marker, box: tuple[int, ...]) -> None:

@@ -3,6 +3,7 @@
 A reader is an object with
 
 - ``name``: short format name shown in load reports (``"wos-tab"``);
+- ``source``: the database that writes the format, as the methods text names it;
 - ``expected``: what a file of this format looks like, for error messages;
 - ``sniff(head: str) -> bool``: whether the start of a file (BOM removed, decoded) is
   in this format;
@@ -28,6 +29,7 @@ class Reader(Protocol):
     """What a format reader provides (see the module docstring)."""
 
     name: str
+    source: str
     expected: str
 
     def sniff(self, head: str) -> bool: ...
@@ -73,6 +75,12 @@ def read_file(path: str, *, columns: Sequence[str]) -> tuple[Reader, Text, ReadR
     return reader, text, reader.read(text, columns=columns)
 
 
+def source_of(formats: Sequence[str]) -> str:
+    """The databases behind files of the given formats (reader names), for the methods text."""
+    by_name = {reader.name: reader.source for reader in READERS}
+    return " and ".join(dict.fromkeys(by_name[f] for f in formats if f in by_name))
+
+
 def _what_it_looks_like(head: str) -> str:
     """A short description of an unrecognised file, for the error message."""
     first = head.split("\n", 1)[0].rstrip("\r")
@@ -87,4 +95,4 @@ def _what_it_looks_like(head: str) -> str:
     return f"not a Web of Science export (first line {first[:40]!r})"
 
 
-__all__ = ["READERS", "Reader", "ReadResult", "Skip", "Text", "decode", "detect", "load", "read_file"]
+__all__ = ["READERS", "Reader", "ReadResult", "Skip", "Text", "decode", "detect", "load", "read_file", "source_of"]

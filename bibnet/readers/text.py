@@ -1,9 +1,11 @@
 """What every reader gets and gives back: decoded text in, a table of records out.
 
-:func:`decode` turns the bytes of a file into UTF-8 bytes with known line ends, whatever the
-export's encoding (UTF-8 with or without BOM, UTF-16 LE/BE with BOM) and line ends (CRLF,
-LF, or the lone CR of old "Mac" exports). Readers then work on UTF-8 bytes only, which is
-what pyarrow parses fastest, and return a :class:`ReadResult`.
+:func:`load` (and :func:`decode`, for bytes in memory) is bibnet's one way to open a text
+file: it turns the bytes into UTF-8 bytes with known line ends, whatever the encoding (UTF-8
+with or without BOM, UTF-16 LE/BE with BOM) and line ends (CRLF, LF, or the lone CR of old
+"Mac" exports). The Web of Science readers, the VOSviewer map, network and JSON readers and
+the thesaurus reader all open their files with it. Readers then work on UTF-8 bytes only,
+which is what pyarrow parses fastest, and return a :class:`ReadResult`.
 """
 
 from __future__ import annotations
@@ -11,11 +13,15 @@ from __future__ import annotations
 import codecs
 import mmap
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 
 from bibnet.errors import InputError
+
+#: What a file is expected to be unless the caller says otherwise (used in messages).
+WOS_EXPORT = "a Web of Science export"
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -40,12 +46,15 @@ class Text:
         ``"utf-16le (no BOM)"``.
     newline
         ``"CRLF"``, ``"LF"``, ``"CR"``, ``"mixed"`` or ``""`` (a single line).
+    expected
+        What the file was opened as, for messages (``"a VOSviewer map file"``).
     """
 
     path: str
     data: bytes
     encoding: str
     newline: str
+    expected: str = WOS_EXPORT
 
     def head(self, size: int = 1 << 16) -> str:
         """The first ``size`` bytes as text (bad bytes replaced), for format sniffing."""
@@ -55,6 +64,20 @@ class Text:
         """:attr:`data` with ``"\\n"`` line ends only."""
         return self.data.replace(b"\r\n", b"\n") if b"\r" in self.data else self.data
 
+    def text(self) -> str:
+        """The content as a string with ``"\n"`` line ends.
+
+        Raises
+        ------
+        InputError
+            If :attr:`data` is not valid UTF-8 (possible after a UTF-8 BOM, which
+            :func:`load` trusts without checking the rest).
+        """
+        try:
+            return self.lf().decode("utf-8")
+        except UnicodeDecodeError:
+            raise self.utf8_error() from None
+
     def utf8_error(self) -> InputError:
         """The error to raise when :attr:`data` turns out not to be valid UTF-8."""
         try:
@@ -62,8 +85,8 @@ class Text:
         except UnicodeDecodeError as exc:
             line = self.data.count(b"\n", 0, exc.start) + 1
             return InputError(
-                f"{self.path}: line {line}: not valid UTF-8 text (expected a Web of Science "
-                "export in UTF-8 or UTF-16 with byte-order mark)"
+                f"{self.path}: line {line}: not valid UTF-8 text (expected {self.expected} "
+                "in UTF-8 or UTF-16 with byte-order mark)"
             )
         return InputError(f"{self.path}: not valid UTF-8 text")
 
@@ -106,14 +129,25 @@ class ReadResult:
     warnings: tuple[str, ...] = ()
 
 
-def load(path: str) -> Text:
+def load(path: str | Path, *, expected: str = WOS_EXPORT, allow_empty: bool = False) -> Text:
     """Read and decode a file (the BOM is skipped while reading, not copied away).
+
+    Parameters
+    ----------
+    path
+        The file.
+    expected
+        What the file should be, with its article (``"a VOSviewer map file"``), for messages.
+    allow_empty
+        Return an empty (or blank) file instead of refusing it; for formats where the
+        caller knows what an empty file means.
 
     Raises
     ------
     InputError
         If the file cannot be read, or :func:`decode` rejects it.
     """
+    path = str(path)
     try:
         with open(path, "rb") as fh:
             encoding, skip = _bom(fh.read(4))
@@ -127,7 +161,7 @@ def load(path: str) -> Text:
                 body = fh.read()
     except OSError as exc:
         raise InputError(f"{path}: cannot read file ({exc.strerror or exc})") from None
-    return _decode_body(body, encoding, path)
+    return _decode_body(body, encoding, path, expected=expected, allow_empty=allow_empty)
 
 
 def decode(raw: bytes, *, path: str) -> Text:
@@ -139,7 +173,7 @@ def decode(raw: bytes, *, path: str) -> Text:
         If the file is empty, binary, or truncated/invalid UTF-16.
     """
     encoding, skip = _bom(raw[:4])
-    return _decode_body(raw[skip:] if skip else raw, encoding, path)
+    return _decode_body(raw[skip:] if skip else raw, encoding, path, expected=WOS_EXPORT, allow_empty=False)
 
 
 def _bom(head: bytes) -> tuple[str | None, int]:
@@ -150,24 +184,25 @@ def _bom(head: bytes) -> tuple[str | None, int]:
     return None, 0
 
 
-def _decode_body(raw: bytes | memoryview, encoding: str | None, path: str) -> Text:
+def _decode_body(raw: bytes | memoryview, encoding: str | None, path: str, *, expected: str,
+                 allow_empty: bool) -> Text:
     if encoding is None:
         encoding = "utf-8"
         if _looks_like_bomless_utf16(raw[:4096]):
             encoding = "utf-16le (no BOM)"
         elif b"\x00" in raw[:4096]:
-            raise InputError(f"{path}: binary file, not a Web of Science export (expected text)")
+            raise InputError(f"{path}: binary file, not {expected} (expected text)")
         elif not _is_utf8(raw):  # no BOM: make sure it is UTF-8 (not Latin-1, say) before trusting any of it
-            raise Text(path, raw, encoding, "").utf8_error()
+            raise Text(path, bytes(raw), encoding, "", expected).utf8_error()
     counts = None
     if encoding.startswith("utf-16"):
         data, counts = _utf16_to_utf8(raw, big_endian=encoding == "utf-16be", path=path)
     else:
         data = raw
-    if len(data) < 1 << 16 and not data.strip():
-        raise InputError(f"{path}: file is empty (expected a Web of Science export)")
+    if not allow_empty and len(data) < 1 << 16 and not data.strip():
+        raise InputError(f"{path}: file is empty (expected {expected})")
     data, newline = _line_ends(data, counts)
-    return Text(path=path, data=data, encoding=encoding, newline=newline)
+    return Text(path=path, data=data, encoding=encoding, newline=newline, expected=expected)
 
 
 def _is_utf8(raw: bytes | memoryview) -> bool:

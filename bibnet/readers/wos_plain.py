@@ -51,6 +51,7 @@ class WosPlain:
     """Reader of WoS plain-text files."""
 
     name = "wos-plain"
+    source = "Web of Science"
     expected = "WoS plain text (first line 'FN ...', records ending 'ER')"
 
     def sniff(self, head: str) -> bool:
@@ -156,7 +157,7 @@ def _problems(lines: _Lines) -> tuple[dict[int, str], list[str]]:
     inside = (rec < lines.n_records) & (first >= 0) & (first < bad)
     reasons: dict[int, str] = {}
     spoiled, at = np.unique(rec[inside], return_index=True)
-    for r, i in zip(spoiled.tolist(), bad[inside][at].tolist()):
+    for r, i in zip(spoiled.tolist(), bad[inside][at].tolist(), strict=True):
         what = "is not a field (no two-letter tag)" if lines.stray[i] else "continues no field"
         reasons[r] = f"line {i + 1} {what}"
     warnings = []

@@ -34,6 +34,7 @@ class WosTab:
     """Reader of WoS tab-delimited files."""
 
     name = "wos-tab"
+    source = "Web of Science"
     expected = "WoS tab-delimited (first line 'PT<TAB>AU<TAB>...')"
 
     def sniff(self, head: str) -> bool:
@@ -139,7 +140,7 @@ def _without_lines(data: bytes, lines: _LineTable, drop: np.ndarray) -> bytes:
     next_start = np.r_[lines.start[1:], len(data)]
     keep_from = np.r_[0, next_start[drop]].tolist()
     keep_to = np.r_[lines.start[drop], len(data)].tolist()
-    return b"".join(data[a:b] for a, b in zip(keep_from, keep_to))
+    return b"".join(data[a:b] for a, b in zip(keep_from, keep_to, strict=True))
 
 
 def _parse(text: Text, data: bytes, names: list[str], wanted: list[str]) -> pa.Table:

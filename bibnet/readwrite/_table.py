@@ -1,9 +1,10 @@
 """Reading VOSviewer's delimited text files (map and network files) into columns of text.
 
 VOSviewer accepts a tab, comma or semicolon between fields, double-quoted fields, an
-optional byte-order mark and any line ending; Arrow's CSV reader parses all of that at C
-speed, and this module adds what it lacks: guessing the delimiter, physical line numbers for
-error messages, and values parsed the way VOSviewer parses them.
+optional byte-order mark and any line ending; :func:`bibnet.readers.text.load` decodes the
+file, Arrow's CSV reader parses it at C speed, and this module adds what they lack: guessing
+the delimiter, physical line numbers for error messages, and values parsed the way VOSviewer
+parses them.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from bibnet.errors import InputError
+from bibnet.readers.text import load
 
 #: Delimiters VOSviewer accepts, in the order preferred on a tie.
 DELIMITERS = ("\t", ";", ",")
@@ -42,7 +44,7 @@ class Rows:
     fields
         One ``string`` array per column; blank lines are left out.
     text
-        The decoded file, kept to find line numbers for messages.
+        The decoded file (``"\n"`` line ends), kept to find line numbers for messages.
     """
 
     path: str
@@ -72,11 +74,9 @@ def read_rows(path: str | Path, *, what: str) -> Rows:
         fields than the first one.
     """
     name = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError(f"{name}: cannot read {what} ({exc.strerror})") from None
-    text = _decode(raw, name, what)
+    # empty files are the caller's to judge (an empty network file has no links)
+    decoded = load(path, expected=f"a VOSviewer {what}", allow_empty=True)
+    text = decoded.text()
     delimiter, width = sniff(text[:_SNIFF_BYTES])
     if width == 0:
         return Rows(name, [], text)
@@ -89,7 +89,7 @@ def read_rows(path: str | Path, *, what: str) -> Rows:
     names = [f"f{i}" for i in range(width)]
     try:
         table = pacsv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
+            io.BytesIO(decoded.data),
             read_options=pacsv.ReadOptions(column_names=names, use_threads=False),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, invalid_row_handler=invalid),
             convert_options=pacsv.ConvertOptions(
@@ -154,15 +154,3 @@ def integers(rows: Rows, field: pa.Array, *, first_row: int, column: str, hint: 
         i = int(np.argmax(bad))
         raise rows.error(first_row + i, f"{column} value {field[i].as_py()!r} is not an integer{hint}")
     return values.astype(np.int64)
-
-
-def _decode(raw: bytes, name: str, what: str) -> str:
-    """Decode UTF-8 (optional BOM) or UTF-16 with a BOM, as VOSviewer's saved files are."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encoding = "utf-16"
-    else:
-        encoding = "utf-8-sig"
-    try:
-        return raw.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: {what} is not UTF-8 text (bad byte at offset {exc.start})") from None

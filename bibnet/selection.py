@@ -1,0 +1,182 @@
+"""Selection: which keywords are mapped, and their co-occurrence matrix.
+
+The stage between keyword occurrences and the network. :class:`NetworkParams` declares how
+(keyword field, thesaurus, threshold, top N, counting, largest component); :func:`occurrences`
+extracts the keywords as the parameters ask, :func:`select` thresholds them, counts the
+co-occurrences of the kept keywords only, and keeps the top N and the largest component.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
+
+from bibnet.cooccurrence import COUNTINGS, cooccurrence, record_weights
+from bibnet.errors import OptionError
+from bibnet.keywords import FIELD_NAMES, KeywordOccurrences, LabelCase, extract
+from bibnet.normalize import NORMALIZATIONS
+from bibnet.options import Params, option
+
+if TYPE_CHECKING:  # pragma: no cover
+    from bibnet.corpus import Corpus
+
+
+@dataclass(frozen=True)
+class NetworkParams(Params):
+    """How the network is selected from the records. Defaults are VOSviewer's."""
+
+    kind: ClassVar[str] = "network options"
+
+    keywords: str = option("all", choices=FIELD_NAMES, what="keyword field",
+                           help="Author keywords (DE), Keywords Plus (ID), or both (all).")
+    min_occurrences: int = option(5, min=1, what="minimum occurrences", help="Minimum number of records of a keyword.")
+    top: int | None = option(None, min=1,
+                             help="Keep the N keywords with the greatest total link strength (default: all).")
+    counting: str = option("full", choices=COUNTINGS,
+                           help="Full counting, or fractional: each pair of a record with n keywords gets 1/(n-1).")
+    normalization: str = option("association", choices=NORMALIZATIONS,
+                                help="Normalisation of link strengths used by clustering and layout.")
+    thesaurus: str | None = option(None, path=True,
+                                   help="VOSviewer thesaurus file (label / replace by), applied before counting.")
+    label_case: LabelCase = option("lower", what="label case",
+                                   help="Labels in lower case (VOSviewer) or the most frequent author spelling.")
+    largest_component: bool = option(False, help="Map only the largest set of connected keywords "
+                                                 "(VOSviewer asks this when the map is not connected).")
+    clean: Literal["none", "auto"] = option("none", what="cleaning", help="auto: merge spelling variants with "
+                                            "the suggested thesaurus (written next to the outputs).")
+
+
+@dataclass(frozen=True)
+class Cleaning:
+    """What ``clean="auto"`` did: variants merged, and the counts before."""
+
+    keywords_merged: int
+    keywords_total_before: int
+    keywords_meeting_threshold_before: int
+    rule: str = "auto"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "keywords_merged": self.keywords_merged,
+                "keywords_total_before": self.keywords_total_before,
+                "keywords_meeting_threshold_before": self.keywords_meeting_threshold_before}
+
+
+@dataclass(frozen=True, eq=False)  # holds arrays
+class Occurrences:
+    """The keywords of a corpus as :class:`NetworkParams` ask, and how they were cleaned.
+
+    ``suggestions`` and ``cleaning`` are set with ``clean="auto"``: the suggested thesaurus
+    that was applied (:func:`bibnet.suggest.suggest_thesaurus`) and its effect.
+    """
+
+    keywords: KeywordOccurrences
+    suggestions: pd.DataFrame | None = None
+    cleaning: Cleaning | None = None
+
+
+@dataclass(frozen=True, eq=False)  # holds arrays
+class Selection:
+    """The mapped keywords and their co-occurrences.
+
+    Attributes
+    ----------
+    kept
+        Positions (ascending) of the mapped keywords among all keywords of the field.
+    incidence
+        Records x mapped keywords binary matrix.
+    cooccurrence
+        Mapped x mapped raw link strengths (symmetric CSR, sorted indices, empty diagonal).
+    meeting_threshold
+        Number of keywords with at least ``min_occurrences`` occurrences.
+    """
+
+    kept: np.ndarray
+    incidence: sp.csr_matrix
+    cooccurrence: sp.csr_matrix
+    meeting_threshold: int
+
+
+def occurrences(source: Corpus | pd.DataFrame, *, params: NetworkParams) -> Occurrences:
+    """Extract the keywords of ``params.keywords``, with the thesaurus and cleaning asked for."""
+    thesaurus: dict[str, str] = {}
+    if params.thesaurus:
+        from bibnet.thesaurus import read_thesaurus
+
+        thesaurus = read_thesaurus(params.thesaurus)
+    occ = extract(source, params.keywords, thesaurus=thesaurus, label_case=params.label_case)
+    if params.clean == "none":
+        return Occurrences(occ)
+
+    from bibnet.suggest import suggest_for
+
+    suggestions = suggest_for(occ)
+    auto = dict(zip(suggestions["label"], suggestions["replace_by"]))
+    # One pass over the raw keys: the user's thesaurus first, then the suggestions on its result.
+    combined = {**auto, **{k: auto.get(v, v) for k, v in thesaurus.items()}}
+    cleaned = extract(source, params.keywords, thesaurus=combined, label_case=params.label_case)
+    cleaning = Cleaning(
+        keywords_merged=int(len(suggestions)),
+        keywords_total_before=int(len(occ.keys)),
+        keywords_meeting_threshold_before=int((occ.occurrences >= params.min_occurrences).sum()),
+    )
+    return Occurrences(cleaned, suggestions=suggestions, cleaning=cleaning)
+
+
+def select(occ: KeywordOccurrences, *, params: NetworkParams) -> Selection:
+    """Threshold, count co-occurrences of the kept keywords only, keep the top N and the largest part."""
+    kept = np.flatnonzero(occ.occurrences >= params.min_occurrences)
+    meeting = len(kept)
+    incidence = select_columns(occ.matrix, kept)
+    cooc = cooccurrence(incidence, record_weights(occ.keywords_per_record, counting=params.counting))
+    if params.top is not None and params.top < len(kept):
+        kept, incidence, cooc = _subset(top_by_link_strength(cooc, params.top), kept, incidence, cooc)
+    if params.largest_component and len(kept):
+        kept, incidence, cooc = _subset(largest_component(cooc), kept, incidence, cooc)
+    return Selection(kept=kept, incidence=incidence, cooccurrence=cooc, meeting_threshold=meeting)
+
+
+def _subset(
+    sel: np.ndarray, kept: np.ndarray, incidence: sp.csr_matrix, cooc: sp.csr_matrix
+) -> tuple[np.ndarray, sp.csr_matrix, sp.csr_matrix]:
+    """Keep the keywords at positions ``sel`` (ascending) of the current selection."""
+    return kept[sel], select_columns(incidence, sel), select_columns(cooc[sel], sel)
+
+
+def select_columns(matrix: sp.spmatrix, columns: np.ndarray) -> sp.csr_matrix:
+    """Columns ``columns`` (ascending, distinct) of a CSR matrix, as CSR with sorted indices.
+
+    One pass over the entries through a column map, where ``tocsc()[:, columns]`` would copy
+    the matrix twice: the cost grows with the entries only, not with the number of columns.
+    """
+    matrix = sp.csr_matrix(matrix)
+    matrix.sort_indices()
+    remap = np.full(matrix.shape[1], -1, dtype=np.int64)
+    remap[columns] = np.arange(len(columns))
+    new = remap[matrix.indices]
+    keep = new >= 0
+    indptr = np.concatenate([[0], np.cumsum(keep)])[matrix.indptr]
+    return sp.csr_matrix((matrix.data[keep], new[keep].astype(np.int32), indptr), shape=(matrix.shape[0], len(columns)))
+
+
+def top_by_link_strength(cooc: sp.csr_matrix, n: int) -> np.ndarray:
+    """Indices of the ``n`` keywords with the greatest total link strength.
+
+    Keywords are indexed in label order, so ties are broken by label (code-point order) and
+    the cut is deterministic. The result is sorted ascending, i.e. it keeps label order.
+    """
+    if n < 0:
+        raise OptionError(f"--top must be positive, got {n}")
+    tls = np.asarray(cooc.sum(axis=1)).ravel()
+    order = np.lexsort((np.arange(len(tls)), -tls))
+    return np.sort(order[:n])
+
+
+def largest_component(cooc: sp.csr_matrix) -> np.ndarray:
+    """Indices (ascending) of the largest connected set of keywords; ties: the one found first."""
+    _, component = connected_components(cooc, directed=False)
+    return np.flatnonzero(component == np.argmax(np.bincount(component)))
