@@ -285,10 +285,11 @@ def bench_stages(records: int, *, runs: int = RUNS, baseline_runs: int | None = 
     """
     import bibnet
     from bibnet.clustering import ClusterParams, cluster
-    from bibnet.cooccurrence import cooccurrence, record_weights, select_columns
+    from bibnet.cooccurrence import cooccurrence, record_weights
     from bibnet.keywords import extract
-    from bibnet.network import NetworkParams, from_occurrences
     from bibnet.normalize import normalize
+    from bibnet.readwrite import save
+    from bibnet.selection import NetworkParams, select_columns
 
     base_runs = baseline_runs or runs
     folder = ensure_data(records)
@@ -320,16 +321,16 @@ def bench_stages(records: int, *, runs: int = RUNS, baseline_runs: int | None = 
     b_mx, selected = timed(lambda: baseline.select(lists, counts, MIN_OCCURRENCES), runs=base_runs)
     row("matrix (threshold, kept keywords)", t_mx, "list filter", b_mx)
 
-    weights = record_weights(occ.keywords_per_record)
+    weights = record_weights(occ.keywords_per_record, counting="full")
     t_co, cooc = timed(lambda: cooccurrence(incidence, weights), runs=runs)
     b_co, pairs = timed(lambda selected=selected: baseline.pairs(selected), runs=base_runs)
     del selected
     row("co-occurrence", t_co, "itertools.combinations + Counter", b_co)
 
-    t_net, net = timed(lambda: from_occurrences(occ, corpus.records, params), runs=runs)
+    t_net, net = timed(lambda: _network(occ, corpus.records, params), runs=runs)
     row("network (threshold, co-occurrence, scores)", t_net, "the three above", _sum(b_mx, b_co))
 
-    t_norm, w = timed(lambda net=net: normalize(net.cooccurrence, "association"), runs=runs)
+    t_norm, w = timed(lambda net=net: normalize(net.cooccurrence, method="association"), runs=runs)
     b_norm, strengths = timed(lambda pairs=pairs: baseline.association(pairs), runs=base_runs)
     row("normalisation (association strength)", t_norm, "dict comprehension", b_norm)
     facts.update(records=len(corpus), keywords=len(occ.keys), nodes=len(net), links=net.n_links)
@@ -355,7 +356,7 @@ def bench_stages(records: int, *, runs: int = RUNS, baseline_runs: int | None = 
     # exports of the whole clustered network
     clustered = net.cluster(params=ClusterParams(random_starts=1))
     with tempfile.TemporaryDirectory() as tmp:
-        t_ex, _ = timed(lambda clustered=clustered: clustered.write(Path(tmp) / "map"), runs=runs)
+        t_ex, _ = timed(lambda clustered=clustered: save(clustered, Path(tmp) / "map"), runs=runs)
         b_ex = None
         if slow_baseline:
             g = baseline.graph(pairs)
@@ -366,7 +367,7 @@ def bench_stages(records: int, *, runs: int = RUNS, baseline_runs: int | None = 
     del clustered, net, w
 
     # the 1,000-keyword map: layout, figures, tables and report
-    small = from_occurrences(occ, corpus.records, dataclasses.replace(params, top=LAYOUT_NODES))
+    small = _network(occ, corpus.records, dataclasses.replace(params, top=LAYOUT_NODES))
     small = small.cluster(params=ClusterParams())
     g_small = baseline.graph(baseline.association(baseline.top(pairs, LAYOUT_NODES)))
     communities_small = baseline.cluster(g_small)
@@ -384,6 +385,17 @@ def bench_stages(records: int, *, runs: int = RUNS, baseline_runs: int | None = 
         b_rep, _ = timed(lambda: baseline.report(counts, communities_small, out / "nxrep"), runs=base_runs)
         row("report (tables, methods, report.html)", t_rep, "pandas to_csv + to_html", b_rep)
     return rows, facts
+
+
+def _network(occ, records, params):
+    """The network of keyword occurrences: threshold, co-occurrence, top N, and the items with their
+    scores (:func:`bibnet.build_network` after its keyword stage)."""
+    from bibnet.network import Network, _items
+    from bibnet.selection import select
+
+    sel = select(occ, params=params)
+    return Network(items=_items(occ, sel, records), cooccurrence=sel.cooccurrence, incidence=sel.incidence,
+                   records=records, keywords=occ, params=params, keywords_meeting_threshold=sel.meeting_threshold)
 
 
 def _keywords_baseline(frame):
@@ -417,10 +429,10 @@ def _sum(*timings: Timing) -> Timing:
 
 def _figures(net, stem: Path) -> None:
     """What ``bibnet analyze`` makes of one view: interactive HTML, PNG and SVG."""
-    from bibnet.plotting import save_static
+    from bibnet.plotting import plot, save_static
 
     stem.parent.mkdir(parents=True, exist_ok=True)
-    fig = net.plot()
+    fig = plot(net)
     fig.write_html(stem.with_suffix(".html"), include_plotlyjs="directory")
     save_static(fig, stem.with_suffix(".png"), stem.with_suffix(".svg"))
 
@@ -445,17 +457,18 @@ def _figures_baseline(g, positions, communities, stem: Path) -> None:
 def _report(net, corpus, out: Path) -> None:
     """The tables, methods text and HTML report ``bibnet analyze`` writes, for one field."""
     from bibnet import tables
-    from bibnet.analysis import AnalysisParams, run_parameters
+    from bibnet.readwrite import vosviewer_items
     from bibnet.report import methods_text, write_report
+    from bibnet.run import AnalysisParams, Run
 
     wide, _ = tables.top_keywords(net.keywords.counts(), n=40)
-    clusters = tables.cluster_table(net.vosviewer_items())
+    clusters = tables.cluster_table(vosviewer_items(net))
     tables.write_table(wide, out / "top_keywords")
     tables.write_table(clusters, out / "clusters")
     summary = net.summary()
-    run = run_parameters(corpus, net.params, net.clustering.params,
-                         net.positions.params if net.positions else None, AnalysisParams(fields=("all",)))
-    methods = methods_text([summary], run)
+    run = Run.of(corpus.report, source="Web of Science", network=net.params, clustering=net.clustering.params,
+                 layout=net.positions.params if net.positions else None, analysis=AnalysisParams(fields=("all",)))
+    methods = methods_text([summary], run=run)
     (out / "methods.md").write_text(methods, encoding="utf-8")
     write_report(out / "report.html", summaries=[summary], tables={"Top keywords": wide, "Clusters": clusters},
                  figures={}, links={}, methods=methods)
@@ -603,15 +616,16 @@ _BASELINE_NAMES = {**{row: "raw read" for row in _READ_ROWS.values()}, _LEAN_ROW
 def _growth_stages(records: int) -> dict[str, Callable[[], Any]]:
     """bibnet's stages that must grow linearly, on ``records`` records."""
     import bibnet
-    from bibnet.cooccurrence import cooccurrence, record_weights, select_columns
+    from bibnet.cooccurrence import cooccurrence, record_weights
     from bibnet.keywords import extract
+    from bibnet.selection import select_columns
 
     folders = {name: ensure_data(records, fmt=fmt, encoding=encoding) for name, (fmt, encoding) in FORMATS.items()}
     tab = folders["tab UTF-8"]
     full, lean = _quiet(bibnet.read, tab), _quiet(bibnet.read, tab, lean=True)
     occ = extract(lean, "all")
     kept = (occ.occurrences >= MIN_OCCURRENCES).nonzero()[0]
-    incidence, weights = select_columns(occ.matrix, kept), record_weights(occ.keywords_per_record)
+    incidence, weights = select_columns(occ.matrix, kept), record_weights(occ.keywords_per_record, counting="full")
     return {
         **{_READ_ROWS[name]: lambda folder=folder: len(_quiet(bibnet.read, folder)) for name, folder in folders.items()},
         _LEAN_ROW: lambda: len(_quiet(bibnet.read, tab, lean=True)),
@@ -644,7 +658,7 @@ def quick_ratios(*, runs: int = RUNS) -> dict[str, float]:
     import bibnet
     from bibnet.clustering import ClusterParams, cluster
     from bibnet.keywords import extract
-    from bibnet.network import NetworkParams, from_occurrences
+    from bibnet.selection import NetworkParams
 
     folder = ensure_data(QUICK_RECORDS)
     files = baseline.export_files(folder)
@@ -656,7 +670,7 @@ def quick_ratios(*, runs: int = RUNS) -> dict[str, float]:
     b, (lists, counts) = timed(lambda: _keywords_baseline(frame), runs=runs)
     ratios["keywords / str.split + Counter"] = t.median / b.median
     params = NetworkParams(min_occurrences=MIN_OCCURRENCES)
-    t, net = timed(lambda: from_occurrences(occ, corpus.records, params), runs=runs)
+    t, net = timed(lambda: _network(occ, corpus.records, params), runs=runs)
     b, pairs = timed(lambda: baseline.pairs(baseline.select(lists, counts, MIN_OCCURRENCES)), runs=runs)
     ratios["network / itertools.combinations"] = t.median / b.median
     w, g = net.weights, baseline.graph(baseline.association(pairs))
@@ -981,6 +995,8 @@ def memory_profile(folder: str | os.PathLike, *, min_occurrences: int = MIN_OCCU
 
     import bibnet
     import bibnet.corpus as corpus_module
+    from bibnet.network import build_network
+    from bibnet.readwrite import save
 
     rows: list[tuple[str, float, float]] = []
     per_file: dict[str, float] = {"peak": 0.0}
@@ -1007,7 +1023,7 @@ def memory_profile(folder: str | os.PathLike, *, min_occurrences: int = MIN_OCCU
 
     wrap(corpus_module, "_standard", "file")
     wrap(corpus_module, "deduplicate", "read: concatenate, to pandas, de-duplicate")
-    wrap(corpus_module, "_report", "read: load report")
+    wrap(corpus_module, "build_report", "read: load report")
     _reset_peak()
     mark("start (imports)")
     records = _quiet(bibnet.read, folder, lean=True)  # as the network commands read
@@ -1015,12 +1031,12 @@ def memory_profile(folder: str | os.PathLike, *, min_occurrences: int = MIN_OCCU
           f"peak {per_file['peak']:8,.0f} MB", flush=True)
     rows.insert(1, ("read: load and parse every file (peak)", rows[1][1], per_file["peak"]))
     mark("read: done (Corpus returned)")
-    net = records.network(min_occurrences=min_occurrences)  # keywords, threshold, co-occurrence
+    net = build_network(records, min_occurrences=min_occurrences)  # keywords, threshold, co-occurrence
     mark(f"network ({len(net):,} keywords, {net.n_links:,} links)")
     net = net.cluster(random_starts=1)
     mark("clustering (1 start)")
     with tempfile.TemporaryDirectory() as out:
-        net.write(out)
+        save(net, out)
     mark("write (map, network, JSON, summary)")
     frame = records.records
     deep = frame.memory_usage(deep=True)

@@ -9,7 +9,7 @@ the outputs.
 
 from typing import Any
 
-from bibnet.clustering import ClusterParams, Clustering
+from bibnet.clustering import Clustering, ClusterParams
 from bibnet.corpus import Corpus, read
 from bibnet.errors import BibnetError, InputError, OptionError
 from bibnet.layout import Layout, LayoutParams

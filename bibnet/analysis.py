@@ -21,8 +21,8 @@ from bibnet.clustering import ClusterParams
 from bibnet.keywords import FIELD_NAMES
 from bibnet.layout import LayoutParams
 from bibnet.network import Network, NetworkSummary, build_network
-from bibnet.readers import source_of
 from bibnet.plotting import plot
+from bibnet.readers import source_of
 from bibnet.readwrite.convert import vosviewer_items
 from bibnet.readwrite.folder import save
 from bibnet.run import AnalysisParams, Run
@@ -30,6 +30,7 @@ from bibnet.selection import NetworkParams
 
 if TYPE_CHECKING:  # pragma: no cover
     from bibnet.corpus import Corpus
+    from bibnet.keywords import LabelCase
 
 #: Overlays drawn for every field (name -> title), plus the author share for "all".
 OVERLAY_TITLES: dict[str, str] = {
@@ -149,7 +150,8 @@ def analyze(
     methods = methods_text(list(summaries.values()), run=run)
     methods_path.write_text(methods, encoding="utf-8")
     params_path.write_text(json.dumps(run.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    links = {f"{FIELD_NAMES[n]}: VOSviewer {kind}": f"{n}/{file}" for n in nets for kind, file in (("map", "map.txt"), ("network", "network.txt"), ("JSON", "map.json"))}
+    links = {f"{FIELD_NAMES[n]}: VOSviewer {kind}": f"{n}/{file}"
+             for n in nets for kind, file in (("map", "map.txt"), ("network", "network.txt"), ("JSON", "map.json"))}
     write_report(report_path, summaries=list(summaries.values()), tables=made, figures=figures, links=links, methods=methods)
     files += [methods_path, params_path, report_path]
     return Analysis(networks=nets, summaries=summaries, run=run, files=files)
@@ -169,7 +171,8 @@ def _figures(nets: dict[str, Network], fig_dir: Path, params: AnalysisParams, st
             continue
         title = FIELD_NAMES[name]
         views = {"network": (f"{title}: co-occurrence network", plot(net))}
-        overlays = dict(OVERLAY_TITLES, **({"author_share": "author keywords vs Keywords Plus (share of author keyword use)"} if name == "all" else {}))
+        author_share = {"author_share": "author keywords vs Keywords Plus (share of author keyword use)"}
+        overlays = dict(OVERLAY_TITLES, **(author_share if name == "all" else {}))
         for overlay, what in overlays.items():
             views[f"overlay_{overlay}"] = (f"{title}: overlay of {what}", plot(net, overlay=overlay))
         views["density"] = (f"{title}: item density", plot(net, density=True))
@@ -198,7 +201,7 @@ def published_summary(analysis: Analysis) -> list[str]:
     return [net.describe() for net in analysis.networks.values()]
 
 
-def compare_fields(corpus: Corpus, *, n: int = 30, label_case: str = "lower") -> pd.DataFrame:
+def compare_fields(corpus: Corpus, *, n: int = 30, label_case: LabelCase = "lower") -> pd.DataFrame:
     """The ``n`` most common author keywords next to the ``n`` most common Keywords Plus.
 
     Returns the table of :func:`bibnet.tables.author_vs_plus`; the overlap of the two lists

@@ -8,9 +8,9 @@ in every process whatever ``PYTHONHASHSEED`` is.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, Mapping
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
@@ -153,7 +153,8 @@ def extract(
     # Clean only the distinct raw pieces (far fewer than occurrences), then map back. A piece
     # in both fields is cleaned twice, harmlessly: keys and spellings are encoded after cleaning.
     starts = np.cumsum([0] + [len(p.pieces) for _, p in parts])
-    raw_codes = np.concatenate([np.zeros(0, np.int64)] + [p.codes + start for start, (_, p) in zip(starts, parts)])
+    # ``starts`` ends with the total, one entry more than ``parts``: zip stops at the last part.
+    raw_codes = np.concatenate([np.zeros(0, np.int64)] + [p.codes + start for start, (_, p) in zip(starts, parts, strict=False)])
     raw_uniques = pa.concat_arrays([pa.array([], pa.large_string())] + [p.pieces for _, p in parts])
     del parts
     spellings = clean(raw_uniques, lower=False)
@@ -186,7 +187,7 @@ def _split_fields(source: Corpus | pd.DataFrame, tags: Sequence[str]) -> tuple[i
     is neither is left out (no keywords).
     """
     held = getattr(source, "keyword_fields", {})
-    records = getattr(source, "records", source)
+    records: pd.DataFrame = getattr(source, "records", source)
     parts = [
         (tag, held[tag] if tag in held else SplitKeywords.from_text(records[tag]))
         for tag in tags

@@ -86,7 +86,7 @@ class Layout:
     params
         The options used.
     method
-        ``"exact"`` or ``"barnes-hut(theta=0.5)"``.
+        ``"exact"`` or ``"barnes-hut(theta=1.0)"`` (:data:`THETA`).
     epsilon
         Attraction added between all pairs: 0.01 for a disconnected network, else 0.
     iterations
@@ -142,6 +142,7 @@ def layout(weights: sp.spmatrix, params: LayoutParams = LayoutParams()) -> Layou
         value = kernels.objective(x, y, *links, a, r, eps) if params.random_starts > 1 else 0.0
         if best is None or value < best[0]:
             best = (value, np.column_stack([x, y]), sweeps)
+    assert best is not None  # random_starts >= 1: at least one start ran
     coords = standardize(best[1])
     value = kernels.objective(coords[:, 0].copy(), coords[:, 1].copy(), *links, a, r, eps)
     return Layout(coords, float(value), params, method, eps, int(best[2]))

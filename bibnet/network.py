@@ -21,7 +21,7 @@ import pyarrow as pa
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from bibnet.clustering import ClusterParams, Clustering, cluster
+from bibnet.clustering import Clustering, ClusterParams, cluster
 from bibnet.keyword_fields import SplitKeywords
 from bibnet.keywords import FIELD_NAMES, KeywordOccurrences, clean
 from bibnet.layout import Layout, LayoutParams, layout
@@ -172,7 +172,7 @@ class Network:
     def __repr__(self) -> str:
         return (
             f"<Network {self.params.keywords}: {len(self)} keywords, {self.n_links} links, "
-            f"{'%d clusters' % self.n_clusters if self.clustering else 'not clustered'}, "
+            f"{f'{self.n_clusters:d} clusters' if self.clustering else 'not clustered'}, "
             f"{'laid out' if self.positions else 'no layout'}>"
         )
 

@@ -15,6 +15,7 @@ import scipy.sparse as sp
 
 from bibnet.errors import OptionError
 
+
 @dataclass(frozen=True)
 class Normalization:
     """A normalisation of link strengths.

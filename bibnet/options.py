@@ -17,7 +17,6 @@ registry of those methods, so a new method is one registry entry plus its functi
 from __future__ import annotations
 
 import dataclasses
-import functools
 import inspect
 import math
 import os
@@ -188,9 +187,17 @@ def _indent(doc: str | None) -> str:
     return ""
 
 
-@functools.cache
+#: :func:`type_hints` per class. A plain dict rather than ``functools.cache``: mypy does not
+#: accept a class (``type[Params]``) as a ``Hashable`` argument of a cached function.
+_type_hints: dict[type, dict[str, Any]] = {}
+
+
 def type_hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+    """The resolved type hints of ``cls`` (computed once per class)."""
+    hints = _type_hints.get(cls)
+    if hints is None:
+        hints = _type_hints[cls] = typing.get_type_hints(cls)
+    return hints
 
 
 def _literal(hint: Any) -> tuple[str, ...] | None:

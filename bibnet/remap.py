@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from bibnet.clustering import ClusterParams, Clustering, cluster
+from bibnet.clustering import Clustering, ClusterParams, cluster
 from bibnet.layout import Layout, LayoutParams, layout
 from bibnet.normalize import normalize
 from bibnet.readwrite import VOSviewerMap
@@ -66,12 +66,17 @@ def adjacency(vmap: VOSviewerMap) -> sp.csr_matrix:
     return (upper + upper.T).tocsr()
 
 
+#: Defaults of :func:`remap` (frozen, so one instance serves every call).
+_DEFAULT_CLUSTERING = ClusterParams()
+_DEFAULT_LAYOUT = LayoutParams()
+
+
 def remap(
     vmap: VOSviewerMap,
     *,
     normalization: str = "association",
-    clustering: ClusterParams = ClusterParams(),
-    layout_params: LayoutParams | None = LayoutParams(),
+    clustering: ClusterParams = _DEFAULT_CLUSTERING,
+    layout_params: LayoutParams | None = _DEFAULT_LAYOUT,
 ) -> Remapped:
     """Cluster (and lay out) the network of ``vmap``; labels, weights and scores are kept."""
     items = vmap.items.copy()

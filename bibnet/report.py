@@ -250,12 +250,12 @@ def write_report(
 def _html_table(df: pd.DataFrame) -> str:
     numeric = [pd.api.types.is_numeric_dtype(df.iloc[:, i]) and not pd.api.types.is_bool_dtype(df.iloc[:, i])
                for i in range(df.shape[1])]
-    head = "".join(f'<th{" class=num" if num else ""}>{_e(str(c))}</th>' for c, num in zip(df.columns, numeric))
+    head = "".join(f'<th{" class=num" if num else ""}>{_e(str(c))}</th>' for c, num in zip(df.columns, numeric, strict=True))
     rows = []
     for row in df.itertuples(index=False, name=None):
         cells = "".join(
             f"<td class=num>{format_number(v)}</td>" if num else f"<td>{'' if v is None or v is pd.NA else _e(str(v))}</td>"
-            for v, num in zip(row, numeric))
+            for v, num in zip(row, numeric, strict=True))
         rows.append(f"<tr>{cells}</tr>")
     return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>"
 
@@ -323,4 +323,4 @@ document.querySelectorAll("div.figure").forEach(function (div) {{
 </script>
 </body>
 </html>
-"""
+"""  # noqa: E501 - the page's lines are written as they stand; wrapping them would change report.html

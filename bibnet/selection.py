@@ -9,7 +9,7 @@ co-occurrences of the kept keywords only, and keeps the top N and the largest co
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -18,7 +18,7 @@ from scipy.sparse.csgraph import connected_components
 
 from bibnet.cooccurrence import COUNTINGS, cooccurrence, record_weights
 from bibnet.errors import OptionError
-from bibnet.keywords import FIELD_NAMES, KeywordOccurrences, LabelCase, extract
+from bibnet.keywords import FIELD_NAMES, Field, KeywordOccurrences, LabelCase, extract
 from bibnet.normalize import NORMALIZATIONS
 from bibnet.options import Params, option
 
@@ -61,6 +61,7 @@ class Cleaning:
     rule: str = "auto"
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON data for ``summary.json``'s ``cleaning``."""
         return {"rule": self.rule, "keywords_merged": self.keywords_merged,
                 "keywords_total_before": self.keywords_total_before,
                 "keywords_meeting_threshold_before": self.keywords_meeting_threshold_before}
@@ -108,17 +109,19 @@ def occurrences(source: Corpus | pd.DataFrame, *, params: NetworkParams) -> Occu
         from bibnet.thesaurus import read_thesaurus
 
         thesaurus = read_thesaurus(params.thesaurus)
-    occ = extract(source, params.keywords, thesaurus=thesaurus, label_case=params.label_case)
+    # NetworkParams checked ``keywords`` against the keys of FIELD_NAMES, Field's values, when it was made.
+    field = cast(Field, params.keywords)
+    occ = extract(source, field, thesaurus=thesaurus, label_case=params.label_case)
     if params.clean == "none":
         return Occurrences(occ)
 
     from bibnet.suggest import suggest_for
 
     suggestions = suggest_for(occ)
-    auto = dict(zip(suggestions["label"], suggestions["replace_by"]))
+    auto = dict(zip(suggestions["label"], suggestions["replace_by"], strict=True))
     # One pass over the raw keys: the user's thesaurus first, then the suggestions on its result.
     combined = {**auto, **{k: auto.get(v, v) for k, v in thesaurus.items()}}
-    cleaned = extract(source, params.keywords, thesaurus=combined, label_case=params.label_case)
+    cleaned = extract(source, field, thesaurus=combined, label_case=params.label_case)
     cleaning = Cleaning(
         keywords_merged=int(len(suggestions)),
         keywords_total_before=int(len(occ.keys)),

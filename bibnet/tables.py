@@ -22,7 +22,7 @@ Escaping, applied by :func:`write_table` only (the DataFrames keep the labels as
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +37,6 @@ from bibnet.csvtext import (
 from bibnet.csvtext import is_missing as _missing
 from bibnet.csvtext import numeric_columns as _numeric_columns
 from bibnet.errors import OptionError
-from bibnet.keywords import FIELD_NAMES
 
 if TYPE_CHECKING:  # pragma: no cover
     from bibnet.network import NetworkSummary
@@ -228,7 +227,8 @@ def to_markdown(df: pd.DataFrame) -> str:
     lines = ["| " + " | ".join(md_escape(str(c)) for c in df.columns) + " |",
              "|" + "|".join("---:" if num else ":---" for num in numeric) + "|"]
     for row in df.itertuples(index=False, name=None):
-        cells = [format_number(v) if num else ("" if _missing(v) else md_escape(str(v))) for v, num in zip(row, numeric)]
+        cells = [format_number(v) if num else ("" if _missing(v) else md_escape(str(v)))
+                 for v, num in zip(row, numeric, strict=True)]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -242,7 +242,8 @@ def to_latex(df: pd.DataFrame) -> str:
              " & ".join(tex_escape(str(c)) for c in df.columns) + " \\\\",
              "\\midrule"]
     for row in df.itertuples(index=False, name=None):
-        cells = [format_number(v) if num else ("" if _missing(v) else tex_escape(str(v))) for v, num in zip(row, numeric)]
+        cells = [format_number(v) if num else ("" if _missing(v) else tex_escape(str(v)))
+                 for v, num in zip(row, numeric, strict=True)]
         lines.append(" & ".join(cells) + " \\\\")
     lines += ["\\bottomrule", "\\end{tabular}"]
     return "\n".join(lines) + "\n"

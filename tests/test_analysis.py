@@ -41,10 +41,12 @@ def test_published_workflow_writes_everything(published):
     for field in ("all", "author", "plus"):
         for name in ("map.txt", "network.txt", "map.json", "summary.json"):
             assert (out / field / name).stat().st_size > 0
-    for stem in ("top_keywords", "top_keywords_long", "author_vs_plus", "clusters", "clusters_author", "clusters_plus", "summary"):
+    for stem in ("top_keywords", "top_keywords_long", "author_vs_plus", "clusters", "clusters_author", "clusters_plus",
+                 "summary"):
         for ext in (".csv", ".md", ".tex"):
             assert (out / "tables" / (stem + ext)).exists(), stem + ext
-    for figure in ("all_network", "all_overlay_author_share", "all_overlay_year", "all_density", "plus_network", "author_network"):
+    for figure in ("all_network", "all_overlay_author_share", "all_overlay_year", "all_density", "plus_network",
+                   "author_network"):
         for ext in (".html", ".png", ".svg"):
             assert (out / "figures" / (figure + ext)).stat().st_size > 1000, figure + ext
     assert (out / "figures" / "all_network.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -74,12 +76,12 @@ def test_tables_equal_the_networks_numbers(published):
     assert [csv_unescape(k) for k in long["Keyword"]] == list(top["label"])
     assert list(long["Occurrences"]) == list(top["occurrences"])
     # Every top keyword that is on the map has the map's Occurrences.
-    occ = dict(zip(maps["all"]["label"], maps["all"]["weight<Occurrences>"]))
-    assert all(occ[k] == n for k, n in zip(top["label"], top["occurrences"]) if k in occ)
+    occ = dict(zip(maps["all"]["label"], maps["all"]["weight<Occurrences>"], strict=True))
+    assert all(occ[k] == n for k, n in zip(top["label"], top["occurrences"], strict=True) if k in occ)
 
     summary = pd.read_csv(out / "tables" / "summary.csv", encoding="utf-8-sig")
     assert list(summary["Field"]) == ["All keywords", "Author keywords", "Keywords Plus"]
-    for field, row in zip(("all", "author", "plus"), summary.to_dict("records")):
+    for field, row in zip(("all", "author", "plus"), summary.to_dict("records"), strict=True):
         s = json.loads((out / field / "summary.json").read_text())
         assert len(maps[field]) == s["keywords_selected"] == row["Mapped"]
         assert (row["Records"], row["Keywords"], row["Meet threshold"], row["Links"], row["Clusters"]) == (

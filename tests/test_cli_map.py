@@ -51,7 +51,8 @@ def test_map_writes_vosviewer_files(mapped):
     links = np.loadtxt(mapped / "network.txt", delimiter="\t", ndmin=2)
     assert (links[:, 0] < links[:, 1]).all() and len({(a, b) for a, b, _ in links}) == len(links) == 2622
     summary = json.loads((mapped / "summary.json").read_text())
-    assert (summary["records"], summary["keywords_total"], summary["keywords_selected"], summary["links"]) == (683, 3591, 211, 2622)
+    assert (summary["records"], summary["keywords_total"], summary["keywords_selected"], summary["links"]) == (
+        683, 3591, 211, 2622)
     assert summary["clusters"] >= 2 and 0 < summary["quality"] < 1 and summary["layout_quality"] > 0
     assert summary["parameters"]["min_occurrences"] == 4 and summary["parameters"]["clustering"]["random_starts"] == 10
 
@@ -147,7 +148,8 @@ def test_clean_auto_equals_the_suggested_thesaurus(tmp_path):
     assert (tmp_path / "th.csv").read_text(encoding="utf-8-sig").startswith('"label","replace_by","rule"')
 
     run("map", str(SAMPLE), "--out", str(tmp_path / "auto"), "--min-occurrences", "4", "--clean", "auto", "--no-layout")
-    run("map", str(SAMPLE), "--out", str(tmp_path / "file"), "--min-occurrences", "4", "--thesaurus", str(tmp_path / "th.txt"), "--no-layout")
+    run("map", str(SAMPLE), "--out", str(tmp_path / "file"), "--min-occurrences", "4", "--thesaurus", str(tmp_path / "th.txt"),
+        "--no-layout")
     assert (tmp_path / "auto" / "map.txt").read_bytes() == (tmp_path / "file" / "map.txt").read_bytes()
     assert (tmp_path / "auto" / "thesaurus_auto.txt").read_bytes() == (tmp_path / "th.txt").read_bytes()
     summary = json.loads((tmp_path / "auto" / "summary.json").read_text())

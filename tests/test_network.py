@@ -12,8 +12,8 @@ import pytest
 from bibnet.errors import InputError, OptionError
 from bibnet.keywords import extract
 from bibnet.network import build_network
-from bibnet.selection import NetworkParams
 from bibnet.scores import normalized_citations
+from bibnet.selection import NetworkParams
 
 
 def records(rows: list[tuple]) -> pd.DataFrame:
@@ -40,7 +40,7 @@ SMALL = records(
 
 def test_occurrences_count_records_once_across_fields():
     occ = extract(SMALL, "all")
-    counts = dict(zip(occ.keys, occ.occurrences))
+    counts = dict(zip(occ.keys, occ.occurrences, strict=True))
     # "machine learning" is in DE and ID of record 0: one occurrence there.
     assert counts == {"deep learning": 3, "graphs": 3, "machine learning": 3, "neural networks": 2}
     assert list(occ.keywords_per_record) == [3, 2, 3, 1, 2]
@@ -49,7 +49,8 @@ def test_occurrences_count_records_once_across_fields():
 def test_fields_author_and_plus():
     assert list(extract(SMALL, "author").keys) == ["deep learning", "graphs", "machine learning"]
     plus = extract(SMALL, "plus")
-    assert dict(zip(plus.keys, plus.occurrences)) == {"deep learning": 2, "graphs": 1, "machine learning": 1, "neural networks": 2}
+    assert dict(zip(plus.keys, plus.occurrences, strict=True)) == {
+        "deep learning": 2, "graphs": 1, "machine learning": 1, "neural networks": 2}
 
 
 def test_full_counting_links_and_strengths():
@@ -146,7 +147,7 @@ def test_documents_trace_keywords_and_links():
 
 def test_links_table_each_pair_once():
     links = build_network(SMALL, min_occurrences=1).links()
-    assert list(zip(links.source, links.target)) == [(1, 2), (1, 3), (1, 4), (2, 3), (2, 4), (3, 4)]
+    assert list(zip(links.source, links.target, strict=True)) == [(1, 2), (1, 3), (1, 4), (2, 3), (2, 4), (3, 4)]
     assert list(links.strength) == [1, 1, 2, 2, 1, 1]
 
 
@@ -172,7 +173,8 @@ def test_keyword_ids_do_not_depend_on_hash_seed():
         "print('|'.join(extract(df, 'all').keys))"
     )
     outs = {
-        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={"PYTHONHASHSEED": seed, "PATH": ""}, check=True).stdout
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={"PYTHONHASHSEED": seed, "PATH": ""},
+                       check=True).stdout
         for seed in ("1", "2", "3")
     }
     assert outs == {"alpha|beta|gamma|mu|omega|zeta\n"}
@@ -248,7 +250,8 @@ def test_describe_gives_the_papers_numbers_in_one_line():
     )
     both = build_network(recs, min_occurrences=1).cluster(random_starts=1)
     assert both.describe().endswith(
-        "; 4 links, total link strength 7; 2 clusters (quality 0.6623); 2 unconnected parts (--largest-component keeps the largest)"
+        "; 4 links, total link strength 7; 2 clusters (quality 0.6623); "
+        "2 unconnected parts (--largest-component keeps the largest)"
     )
 
 

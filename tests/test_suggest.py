@@ -26,8 +26,7 @@ import pandas as pd
 import pytest
 
 from bibnet.errors import OptionError
-from bibnet.suggest import (COLUMNS, RULES, SuggestRules, _spells, explain, suggest_thesaurus,
-                            write_thesaurus)
+from bibnet.suggest import COLUMNS, RULES, SuggestRules, _spells, explain, suggest_thesaurus, write_thesaurus
 from bibnet.tables import csv_unescape
 from bibnet.thesaurus import read_thesaurus
 
@@ -49,7 +48,7 @@ def frame(*keywords: str, n: int = 1) -> pd.DataFrame:
 
 def mapping(counts: pd.DataFrame, **kwargs) -> dict[str, str]:
     table = suggest_thesaurus(counts, **kwargs)
-    return dict(zip(table["label"], table["replace_by"]))
+    return dict(zip(table["label"], table["replace_by"], strict=True))
 
 
 def groups(counts: pd.DataFrame, **kwargs) -> list[set[str]]:
@@ -96,10 +95,10 @@ def test_suggestions_on_real_samples_are_the_reviewed_ones(suggested):
 
 
 def test_merges_judged_wrong_stay_apart(suggested):
-    canonical = dict(zip(suggested["label"], suggested["replace_by"]))
+    canonical = dict(zip(suggested["label"], suggested["replace_by"], strict=True))
     rejected = pd.read_csv(DATA / "rejected_merges.tsv", sep="\t", keep_default_na=False)
     assert len(rejected) == 18
-    for label, other in zip(rejected["label"], rejected["replace_by"]):
+    for label, other in zip(rejected["label"], rejected["replace_by"], strict=True):
         assert canonical.get(label, label) != canonical.get(other, other), (label, other)
 
 
@@ -113,7 +112,7 @@ def test_real_suggestions_are_one_pass_and_order_independent(samples, suggested)
 
 
 def test_real_examples_per_rule(suggested):
-    canonical = dict(zip(suggested["label"], suggested["replace_by"]))
+    canonical = dict(zip(suggested["label"], suggested["replace_by"], strict=True))
     assert canonical["globalisation"] == "globalization"
     assert canonical["dietary fibres"] == "dietary fiber"
     assert canonical["meta-analyses"] == canonical["meta-analysis"] == "metaanalysis"
@@ -273,7 +272,7 @@ def test_write_thesaurus_is_vosviewer_format_and_round_trips(tmp_path):
     assert path.read_bytes().decode("utf-8") == (
         'label\treplace by\nsystems\tsystem\n"health, public"\tpublic health\n"""intention"" (yi)"\tintention (yi)\n'
         '-ghrelin\tghrelin\n"a;b"\ta b\n')
-    assert read_thesaurus(path) == dict(zip(table["label"], table["replace_by"]))
+    assert read_thesaurus(path) == dict(zip(table["label"], table["replace_by"], strict=True))
     explained = pd.read_csv(tmp_path / "explain.csv", encoding="utf-8-sig", keep_default_na=False)
     assert list(explained.columns) == [*COLUMNS, "variants"]
     assert [csv_unescape(v) for v in explained["label"]] == table["label"].tolist()

@@ -9,11 +9,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bibnet.errors import OptionError
 from bibnet import NetworkParams, NetworkSummary
+from bibnet.errors import OptionError
 from bibnet.tables import (
-    author_vs_plus, cluster_table, csv_unescape, md_escape, summary_table, tex_escape, to_csv, to_latex,
-    to_markdown, top_keywords, write_table,
+    author_vs_plus,
+    cluster_table,
+    csv_unescape,
+    md_escape,
+    summary_table,
+    tex_escape,
+    to_csv,
+    to_latex,
+    to_markdown,
+    top_keywords,
+    write_table,
 )
 
 NASTY = ["<script>alert(1)</script>", "=cmd|' /C calc'!A0", "50% & 100\\%"]
@@ -163,7 +172,8 @@ def nasty_table() -> pd.DataFrame:
 
 def test_write_table_writes_three_files(tmp_path):
     paths = write_table(nasty_table(), tmp_path / "sub" / "top_keywords")
-    assert {k: p.name for k, p in paths.items()} == {"csv": "top_keywords.csv", "md": "top_keywords.md", "tex": "top_keywords.tex"}
+    assert {k: p.name for k, p in paths.items()} == {
+        "csv": "top_keywords.csv", "md": "top_keywords.md", "tex": "top_keywords.tex"}
     assert all(p.is_file() for p in paths.values())
     assert paths["csv"].read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: spreadsheets read UTF-8 right
 

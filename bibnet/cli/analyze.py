@@ -10,8 +10,17 @@ from typing import Any
 import click
 
 from bibnet.cli.options import (
-    cluster_options, cluster_params, default_inputs, input_options, layout_options, layout_params,
-    network_params, params_from, params_options, print_load_report, selection_options,
+    cluster_options,
+    cluster_params,
+    default_inputs,
+    input_options,
+    layout_options,
+    layout_params,
+    network_params,
+    params_from,
+    params_options,
+    print_load_report,
+    selection_options,
 )
 from bibnet.run import AnalysisParams
 

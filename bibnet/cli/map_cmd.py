@@ -6,11 +6,18 @@ from pathlib import Path
 
 import click
 
-from bibnet.readwrite.folder import GRAPH_FORMATS
 from bibnet.cli.options import (
-    cluster_options, cluster_params, default_inputs, input_options, layout_options, layout_params,
-    network_params, print_load_report, selection_options,
+    cluster_options,
+    cluster_params,
+    default_inputs,
+    input_options,
+    layout_options,
+    layout_params,
+    network_params,
+    print_load_report,
+    selection_options,
 )
+from bibnet.readwrite.folder import GRAPH_FORMATS
 
 
 @click.command("map")

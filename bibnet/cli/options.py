@@ -95,13 +95,19 @@ def _click_option(flag: str, spec: Option, default: Any, hint: Any) -> Decorator
     elif spec.path:
         kind = click.Path(dir_okay=False)
     elif base is int:
-        kind = click.IntRange(min=spec.min, max=spec.max, min_open=spec.open_min, max_open=spec.open_max)
+        kind = click.IntRange(min=_int_bound(spec.min), max=_int_bound(spec.max), min_open=spec.open_min,
+                              max_open=spec.open_max)
     elif base is float:
         kind = click.FloatRange(min=spec.min, max=spec.max, min_open=spec.open_min, max_open=spec.open_max)
     else:
         kind = click.STRING
     return click.option(flag, _dest(flag), type=kind, default=default, show_default=default is not None,
                         help=spec.help)
+
+
+def _int_bound(bound: float | None) -> int | None:
+    """A bound of an integer option as ``int`` (declared as numbers, they are whole for such options)."""
+    return None if bound is None else int(bound)
 
 
 #: Options of the network, clustering and layout stages (``--no-layout`` switches the layout off).

@@ -5,7 +5,12 @@ from __future__ import annotations
 import click
 
 from bibnet.cli.options import (
-    cluster_options, cluster_params, default_inputs, input_options, network_params, print_load_report,
+    cluster_options,
+    cluster_params,
+    default_inputs,
+    input_options,
+    network_params,
+    print_load_report,
     selection_options,
 )
 
@@ -30,7 +35,8 @@ def command(paths: tuple[str, ...], strict: bool, resolutions: str | None, chang
         try:
             grid = [float(r) for r in resolutions.split(",") if r.strip()]
         except ValueError:
-            raise click.BadParameter(f"expected numbers separated by commas, got {resolutions!r}", param_hint="--resolutions")
+            raise click.BadParameter(f"expected numbers separated by commas, got {resolutions!r}",
+                                     param_hint="--resolutions") from None
     corpus = read(*default_inputs(paths), strict=strict, lean=True)
     print_load_report(corpus.report)
     net = build_network(corpus, params=network_params(opts))

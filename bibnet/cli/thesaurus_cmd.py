@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from bibnet.cli.options import default_inputs, input_options, params_options, print_load_report
 from bibnet.selection import NetworkParams
+
+if TYPE_CHECKING:  # pragma: no cover
+    from bibnet.keywords import Field  # --keywords is a click.Choice of its values
 
 
 @click.group("thesaurus")
@@ -25,7 +29,7 @@ _RULES = ("unicode", "case_space", "hyphen", "spelling", "plural", "acronym")
               help="Only merges whose variants together occur at least this often.")
 @click.option("--no-rule", "off", multiple=True, type=click.Choice(_RULES), help="Switch a rule off (repeatable).")
 @click.option("--out", "out", type=click.Path(dir_okay=False), required=True, help="Thesaurus file to write.")
-def suggest(paths: tuple[str, ...], strict: bool, keywords: str, min_occurrences: int, off: tuple[str, ...], out: str) -> None:
+def suggest(paths: tuple[str, ...], strict: bool, keywords: Field, min_occurrences: int, off: tuple[str, ...], out: str) -> None:
     """Suggest merges of spelling variants of the keywords in PATH... (default: wos_exports/).
 
     Writes OUT (VOSviewer's thesaurus format, usable with --thesaurus and in VOSviewer) and,

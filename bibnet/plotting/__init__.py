@@ -14,8 +14,15 @@ row per keyword: ``id`` (int), ``label`` (str), ``x``, ``y`` (float, NaN without
 """
 
 from bibnet.plotting.colors import (
-    CLUSTER_COLORS, MISSING_SCORE_COLOR, NO_CLUSTER_COLOR, cluster_colors, nice_range, score_colors, score_range,
-    viridis, viridis_colorscale,
+    CLUSTER_COLORS,
+    MISSING_SCORE_COLOR,
+    NO_CLUSTER_COLOR,
+    cluster_colors,
+    nice_range,
+    score_colors,
+    score_range,
+    viridis,
+    viridis_colorscale,
 )
 from bibnet.plotting.density import DEFAULT_KERNEL_WIDTH, density_figure
 from bibnet.plotting.network import OVERLAYS, network_figure

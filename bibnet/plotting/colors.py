@@ -1,4 +1,5 @@
-"""VOSviewer's colours: the cluster palette, its viridis and the default overlay colour range.
+"""VOSviewer's colours: its viridis and the default overlay colour range (the cluster palette is
+:mod:`bibnet.palette`, re-exported here).
 
 Reference: docs section 7.3 (overlay) and 7.4 (drawing conventions of VOSviewer Online).
 """
@@ -10,39 +11,18 @@ from functools import lru_cache
 
 import numpy as np
 
-#: VOSviewer Online's default colours of clusters 1-18 (cluster 19 starts again at the first).
-CLUSTER_COLORS: tuple[str, ...] = (
-    "#d62728", "#2ca02c", "#1f77b4", "#bcbd22", "#9467bd", "#17becf",
-    "#ff7f0e", "#8c564b", "#e377c2", "#ff9896", "#98df8a", "#aec7e8",
-    "#dbdb8d", "#c5b0d5", "#9edae5", "#ffbb78", "#c49c94", "#f7b6d2",
-)
-#: Colour of items without a cluster.
-NO_CLUSTER_COLOR = "#bfbfbf"
+from bibnet.palette import CLUSTER_COLORS, NO_CLUSTER_COLOR, as_float, cluster_colors
+
+__all__ = [
+    "CLUSTER_COLORS", "MISSING_SCORE_COLOR", "NO_CLUSTER_COLOR", "cluster_colors", "nice_range", "rescale",
+    "score_colors", "score_range", "viridis", "viridis_colorscale", "viridis_rgb", "with_alpha",
+]
+
 #: Colour of items without a score in an overlay.
 MISSING_SCORE_COLOR = "#cccccc"
 #: VOSviewer's viridis is matplotlib's viridis restricted to [0.19, 1]: its 208 stops are
 #: matplotlib's 256-entry table from entry 48 (= round(0.19 * 255)) on, starting at rgb(66, 64, 134).
 VIRIDIS_FIRST_STOP = 48
-
-
-def cluster_colors(clusters) -> np.ndarray:
-    """Hex colour of each cluster number (1-based); missing clusters get :data:`NO_CLUSTER_COLOR`.
-
-    Parameters
-    ----------
-    clusters
-        Array-like of cluster numbers (``Int64`` with ``<NA>``, floats with NaN, or ints).
-
-    Returns
-    -------
-    numpy.ndarray
-        Strings ``"#rrggbb"``, one per cluster number.
-    """
-    c = np.asarray(_as_float(clusters))
-    known = np.isfinite(c) & (c >= 1)
-    palette = np.array(CLUSTER_COLORS + (NO_CLUSTER_COLOR,))
-    index = np.where(known, (np.where(known, c, 1).astype(np.int64) - 1) % len(CLUSTER_COLORS), len(CLUSTER_COLORS))
-    return palette[index]
 
 
 @lru_cache(maxsize=1)
@@ -70,7 +50,7 @@ def viridis(values) -> np.ndarray:
     return _hex(viridis_rgb(values))
 
 
-def viridis_colorscale(n: int = 11) -> list[list]:
+def viridis_colorscale(*, n: int = 11) -> list[list]:
     """VOSviewer's viridis as a plotly colour scale with ``n`` evenly spaced stops."""
     t = np.linspace(0.0, 1.0, n)
     return [[float(round(ti, 6)), str(c)] for ti, c in zip(t, viridis(t), strict=True)]
@@ -98,7 +78,7 @@ def score_range(values, *, low: float = 0.1, high: float = 0.9, ticks: int = 5) 
     rounded by :func:`nice_range`. If those two values coincide the full range of the values
     is used instead. Returns ``(nan, nan)`` when there is no value at all.
     """
-    v = np.sort(np.asarray(_as_float(values))[np.isfinite(_as_float(values))])
+    v = np.sort(np.asarray(as_float(values))[np.isfinite(as_float(values))])
     if len(v) == 0:
         return math.nan, math.nan
     lo = float(v[_round_half_up(low * (len(v) - 1))])
@@ -110,7 +90,7 @@ def score_range(values, *, low: float = 0.1, high: float = 0.9, ticks: int = 5) 
 
 def rescale(values, vmin: float, vmax: float) -> np.ndarray:
     """Colour values ``(v - vmin) / (vmax - vmin)`` clamped to [0, 1]; 0.5 when the range is empty."""
-    v = np.asarray(_as_float(values))
+    v = np.asarray(as_float(values))
     if not vmax > vmin:
         return np.where(np.isfinite(v), 0.5, np.nan)
     return np.clip((v - vmin) / (vmax - vmin), 0.0, 1.0)
@@ -150,16 +130,6 @@ def _nice(value: float, *, widen: bool) -> float:
 def _round_half_up(x: float) -> int:
     """JavaScript's Math.round (halves go up), not Python's round-half-even."""
     return int(math.floor(x + 0.5))
-
-
-def _as_float(values) -> np.ndarray:
-    """Float array with NaN for missing values (accepts pandas nullable arrays)."""
-    if hasattr(values, "to_numpy"):
-        try:
-            return values.to_numpy(dtype=np.float64, na_value=np.nan)
-        except TypeError:  # plain numpy-backed Series
-            return values.to_numpy(dtype=np.float64)
-    return np.asarray(values, dtype=np.float64)
 
 
 def _hex(rgb: np.ndarray) -> np.ndarray:

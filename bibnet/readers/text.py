@@ -65,7 +65,7 @@ class Text:
         return self.data.replace(b"\r\n", b"\n") if b"\r" in self.data else self.data
 
     def text(self) -> str:
-        """The content as a string with ``"\n"`` line ends.
+        """The content as a string with ``"\\n"`` line ends.
 
         Raises
         ------
@@ -148,6 +148,7 @@ def load(path: str | Path, *, expected: str = WOS_EXPORT, allow_empty: bool = Fa
         If the file cannot be read, or :func:`decode` rejects it.
     """
     path = str(path)
+    body: bytes | memoryview
     try:
         with open(path, "rb") as fh:
             encoding, skip = _bom(fh.read(4))
@@ -198,7 +199,7 @@ def _decode_body(raw: bytes | memoryview, encoding: str | None, path: str, *, ex
     if encoding.startswith("utf-16"):
         data, counts = _utf16_to_utf8(raw, big_endian=encoding == "utf-16be", path=path)
     else:
-        data = raw
+        data = bytes(raw)  # no copy: only UTF-16 is mapped (a memoryview), anything else was read as bytes
     if not allow_empty and len(data) < 1 << 16 and not data.strip():
         raise InputError(f"{path}: file is empty (expected {expected})")
     data, newline = _line_ends(data, counts)
@@ -216,7 +217,7 @@ def _is_utf8(raw: bytes | memoryview) -> bool:
     return True
 
 
-def _looks_like_bomless_utf16(head: bytes) -> bool:
+def _looks_like_bomless_utf16(head: bytes | memoryview) -> bool:
     # ASCII text in UTF-16LE: every odd byte is 0, no even byte is.
     head = head[: len(head) // 2 * 2]
     return len(head) >= 8 and not any(head[1::2]) and all(head[0::2])

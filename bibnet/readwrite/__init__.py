@@ -15,16 +15,24 @@ Example
 """
 
 from bibnet.readwrite.convert import MAP_COLUMNS, to_vosviewer, vosviewer_items
-from bibnet.readwrite.folder import GRAPH_FORMATS, save, write_map_folder
+from bibnet.readwrite.folder import GRAPH_FORMATS, save, write_map_folder, write_vosviewer
 from bibnet.readwrite.graphs import (
-    attribute_names, read_pajek, read_pajek_partition, read_pajek_vector, to_igraph, to_networkx, write_gexf,
-    write_graphml, write_pajek, write_pajek_partition, write_pajek_vector,
+    attribute_names,
+    read_pajek,
+    read_pajek_partition,
+    read_pajek_vector,
+    to_igraph,
+    to_networkx,
+    write_gexf,
+    write_graphml,
+    write_pajek,
+    write_pajek_partition,
+    write_pajek_vector,
 )
 from bibnet.readwrite.vosjson import write_json
 from bibnet.readwrite.vosjson_reader import read_json
 from bibnet.readwrite.vosmap import VOSviewerMap, column_kind, merge_links, write_map, write_network
 from bibnet.readwrite.vosmap_reader import read_map, read_network, read_vosviewer
-from bibnet.readwrite.vosviewer_files import write_vosviewer
 
 __all__ = [
     "GRAPH_FORMATS", "MAP_COLUMNS", "save", "to_vosviewer", "vosviewer_items", "write_map_folder",

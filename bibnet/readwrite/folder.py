@@ -11,6 +11,7 @@ import json
 import os
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +26,7 @@ from bibnet.readwrite.vosmap import VOSviewerMap, write_map, write_network
 if TYPE_CHECKING:  # pragma: no cover
     from bibnet.network import Network
 
-__all__ = ["GRAPH_FORMATS", "save", "write_map_folder"]
+__all__ = ["GRAPH_FORMATS", "save", "write_map_folder", "write_vosviewer"]
 
 #: Graph files for other tools: format -> (file name, writer) pairs.
 GRAPH_FORMATS: dict[str, tuple[tuple[str, Callable[[VOSviewerMap, Path], Path]], ...]] = {
@@ -39,10 +40,11 @@ def write_map_folder(
     directory: str | Path,
     vmap: VOSviewerMap,
     *,
-    summary: Mapping[str, Any],
+    summary: Mapping[str, Any] | None = None,
     formats: Sequence[str] = (),
     json_only: Sequence[str] = (),
     thesaurus: pd.DataFrame | None = None,
+    stem: str = "",
 ) -> dict[str, Path]:
     """Write ``map.txt``, ``network.txt``, ``map.json`` and ``summary.json`` to ``directory``.
 
@@ -53,7 +55,7 @@ def write_map_folder(
     vmap
         The map.
     summary
-        JSON data for ``summary.json``.
+        JSON data for ``summary.json``; ``None`` writes no summary.
     formats
         Graph files to add (:data:`GRAPH_FORMATS`): ``"gexf"`` (Gephi, ``map.gexf``),
         ``"graphml"`` (``map.graphml``), ``"pajek"`` (``map.net`` and clusters ``map.clu``).
@@ -62,6 +64,8 @@ def write_map_folder(
     thesaurus
         A suggested thesaurus that was applied (:func:`bibnet.suggest.suggest_thesaurus`),
         written as ``thesaurus_auto.txt`` with its explanation ``thesaurus_auto.csv``.
+    stem
+        Put in front of every file name (``stem="coffee_"``: ``coffee_map.txt``, ...).
 
     Returns
     -------
@@ -73,29 +77,43 @@ def write_map_folder(
         raise OptionError(f"unknown export format {unknown[0]!r}; expected one of {', '.join(GRAPH_FORMATS)}")
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    names = ("map.txt", "network.txt", "map.json", "summary.json")
-    paths = {name: directory / name for name in names}
+    paths = {name: directory / f"{stem}{name}" for name in ("map.txt", "network.txt", "map.json")}
     map_items = vmap.items[[c for c in vmap.items.columns if c not in json_only]]
     _atomic(paths["map.txt"], lambda tmp: write_map(map_items, tmp))
     # The two long files at once: formatting (Arrow) and writing release the GIL.
     with ThreadPoolExecutor(max_workers=2) as threads:
-        network = threads.submit(_atomic, paths["network.txt"], lambda tmp: write_network(vmap.links, tmp))
+        network = threads.submit(_atomic, paths["network.txt"], lambda tmp: write_network(vmap, tmp))
         _atomic(paths["map.json"], lambda tmp: write_json(vmap, tmp))
         network.result()
-    text = json.dumps(dict(summary), indent=2, ensure_ascii=False) + "\n"
-    _atomic(paths["summary.json"], lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    if summary is not None:
+        text = json.dumps(dict(summary), indent=2, ensure_ascii=False) + "\n"
+        paths["summary.json"] = _atomic(directory / f"{stem}summary.json", lambda tmp: tmp.write_text(text, encoding="utf-8"))
     for fmt in formats:
         for name, writer in GRAPH_FORMATS[fmt]:
-            paths[name] = _atomic(directory / name, lambda tmp, writer=writer: writer(vmap, tmp))
+            paths[name] = _atomic(directory / f"{stem}{name}", partial(writer, vmap))  # writer(vmap, tmp)
     if thesaurus is not None:
         from bibnet.suggest import write_thesaurus
 
-        txt, csv = directory / "thesaurus_auto.txt", directory / "thesaurus_auto.csv"
+        txt, csv = directory / f"{stem}thesaurus_auto.txt", directory / f"{stem}thesaurus_auto.csv"
         csv_tmp = _temporary(csv)
         _atomic(txt, lambda tmp: write_thesaurus(thesaurus, tmp, explain_path=csv_tmp))
         os.replace(csv_tmp, csv)
         paths["thesaurus_auto.txt"], paths["thesaurus_auto.csv"] = txt, csv
     return paths
+
+
+def write_vosviewer(vmap: VOSviewerMap, directory: str | Path, *, stem: str = "") -> dict[str, Path]:
+    """Write ``<stem>map.txt``, ``<stem>network.txt`` and ``<stem>map.json`` into ``directory``.
+
+    :func:`write_map_folder` without a summary.
+
+    Returns
+    -------
+    dict
+        ``{"map": path, "network": path, "json": path}``.
+    """
+    paths = write_map_folder(directory, vmap, stem=stem)
+    return {"map": paths["map.txt"], "network": paths["network.txt"], "json": paths["map.json"]}
 
 
 def save(net: Network, directory: str | Path, *, formats: Sequence[str] = ()) -> dict[str, Path]:

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bibnet.errors import InputError, OptionError
+from bibnet.palette import cluster_colors
 from bibnet.readwrite import _format
 from bibnet.readwrite.vosmap import VOSviewerMap, check_links, column_kind, merge_links
 
@@ -102,8 +103,6 @@ def write_gexf(vmap: VOSviewerMap, path: str | Path) -> Path:
     date in it, so identical input gives identical bytes.
     """
     import networkx as nx
-
-    from bibnet.plotting.colors import cluster_colors
 
     graph = to_networkx(vmap)
     items = vmap.items

@@ -1,5 +1,9 @@
-"""Reading VOSviewer JSON files (reference section 2); the format is described in
-:mod:`bibnet.readwrite.vosjson`, which writes them."""
+"""Reading VOSviewer JSON files (reference section 2).
+
+The format is described in :mod:`bibnet.readwrite.vosjson`, which writes it. Files are opened
+like every text file bibnet reads (:func:`bibnet.readers.text.load`): UTF-8, with or without
+BOM, or UTF-16 with BOM.
+"""
 
 from __future__ import annotations
 
