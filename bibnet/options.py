@@ -28,7 +28,7 @@ from typing import Any, ClassVar, TypeVar
 
 from bibnet.errors import OptionError
 
-__all__ = ["Option", "Params", "option", "takes"]
+__all__ = ["Option", "Params", "base_type", "defaults", "option", "options", "resolve", "takes", "type_hints"]
 
 P = TypeVar("P", bound="Params")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -164,13 +164,9 @@ def takes(cls: type[Params]) -> Callable[[F], F]:
     return decorate
 
 
-def describe(cls: type[Params]) -> str:
-    """The options of ``cls`` as a numpy-style "Options" section."""
-    return _doc_section(cls, indent="")
-
-
 def _doc_section(cls: type[Params], *, indent: str) -> str:
-    lines = [f"Options (or ``params={cls.__name__}(...)``)", "-" * (len(cls.__name__) + 29)]
+    heading = f"Options (or ``params={cls.__name__}(...)``)"
+    lines = [heading, "-" * len(heading)]
     types = type_hints(cls)
     for name, spec in options(cls).items():
         default = defaults(cls)[name]

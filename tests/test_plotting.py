@@ -15,8 +15,15 @@ import pytest
 
 from bibnet.errors import OptionError
 from bibnet.plotting import (
-    CLUSTER_COLORS, cluster_colors, density_figure, network_figure, nice_range, save_static, score_colors,
-    score_range, viridis,
+    CLUSTER_COLORS,
+    cluster_colors,
+    density_figure,
+    network_figure,
+    nice_range,
+    save_static,
+    score_colors,
+    score_range,
+    viridis,
 )
 from bibnet.plotting.colors import viridis_rgb
 from bibnet.plotting.density import item_density, mean_distance
@@ -144,8 +151,8 @@ def test_only_the_strongest_links_are_drawn(demo):
     assert np.isnan(x[2::3]).all() and len(x) == 3 * 25
     best = links.sort_values(["strength", "source", "target"], ascending=[False, True, True]).head(25)
     xs = items.set_index("id")["x"].round(5)
-    expected = sorted(zip(xs[best["source"]].to_numpy(), xs[best["target"]].to_numpy()))
-    assert np.array_equal(np.array(sorted(zip(x[0::3], x[1::3]))), np.array(expected))
+    expected = sorted(zip(xs[best["source"]].to_numpy(), xs[best["target"]].to_numpy(), strict=True))
+    assert np.array_equal(np.array(sorted(zip(x[0::3], x[1::3], strict=True))), np.array(expected))
     widths = sorted({t.line.width for t in lines})
     assert widths[0] >= 0.1 and widths[-1] <= 1.5 * (best["strength"].max() / best["strength"].mean()) ** 0.5 + 0.125
     assert len([t for t in network_figure(items, links, max_links=0).data if t.mode == "lines"]) == 0
@@ -228,7 +235,7 @@ def test_overlay_colours_and_colour_bar(demo):
     assert bar.marker.colorbar.title.text == "Avg. pub. year"
     assert list(bar.marker.colorbar.tickvals) == pytest.approx(np.linspace(lo, hi, 5))
     scored = next(t for t in marker_traces(fig) if t.name == "Avg. pub. year")
-    expected = dict(zip(items["x"].round(5), score_colors(column, lo, hi)))
+    expected = dict(zip(items["x"].round(5), score_colors(column, lo, hi), strict=True))
     assert [expected[x] for x in scored.x] == list(scored.marker.color)
     missing = next(t for t in marker_traces(fig) if t.name.startswith("No score"))
     assert missing.name == "No score (1)" and missing.marker.color == "#cccccc"

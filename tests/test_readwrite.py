@@ -22,11 +22,28 @@ from hypothesis import strategies as st
 
 from bibnet.errors import InputError, OptionError
 from bibnet.readwrite import (
-    VOSviewerMap, attribute_names, read_json, read_map, read_network, read_pajek, read_pajek_partition,
-    read_pajek_vector, read_vosviewer, to_igraph, to_networkx, write_gexf, write_graphml, write_json, write_map,
-    write_network, write_pajek, write_pajek_partition, write_pajek_vector, write_vosviewer,
+    VOSviewerMap,
+    _format,
+    attribute_names,
+    read_json,
+    read_map,
+    read_network,
+    read_pajek,
+    read_pajek_partition,
+    read_pajek_vector,
+    read_vosviewer,
+    to_igraph,
+    to_networkx,
+    write_gexf,
+    write_graphml,
+    write_json,
+    write_map,
+    write_network,
+    write_pajek,
+    write_pajek_partition,
+    write_pajek_vector,
+    write_vosviewer,
 )
-from bibnet.readwrite import _format
 from bibnet.readwrite._format import numbers
 
 DATA = Path(__file__).parent / "data" / "vosviewer"
@@ -34,10 +51,12 @@ GOLD = Path(__file__).parent / "data" / "gold_coffee_obesity" / "vosviewer"
 
 #: map file, network file (None: map only), items, links
 TEXT_SAMPLES = {
-    "scientometrics": (DATA / "Scientometrics_term_co-occurrence_map.txt", DATA / "Scientometrics_term_co-occurrence_network.txt", 1165, 110_003),
+    "scientometrics": (DATA / "Scientometrics_term_co-occurrence_map.txt", DATA / "Scientometrics_term_co-occurrence_network.txt",
+                       1165, 110_003),
     "joi": (DATA / "JOI_2007-2016_co-authorship_map.txt", DATA / "JOI_2007-2016_co-authorship_network.txt", 252, 568),
     "docs": (DATA / "vosviewer-online-docs_example_map.txt", DATA / "vosviewer-online-docs_example_network.txt", 10, 24),
-    "qss": (DATA / "vosviewer-online_QSS_SM_2020-2021_co-authorship_map.txt", DATA / "vosviewer-online_QSS_SM_2020-2021_co-authorship_network.txt", 112, 225),
+    "qss": (DATA / "vosviewer-online_QSS_SM_2020-2021_co-authorship_map.txt",
+            DATA / "vosviewer-online_QSS_SM_2020-2021_co-authorship_network.txt", 112, 225),
     "coffee": (GOLD / "coffee-obesity_Keyword_map.csv", GOLD / "coffee-obesity_Keyword_net.csv", 52, 1058),
 }
 #: JSON file, items, links
@@ -99,10 +118,13 @@ def test_json_samples_read_with_their_counts(samples, name):
 
 def test_scientometrics_columns_and_values(samples):
     items = samples["scientometrics"].items
-    assert list(items.columns[:8]) == ["id", "label", "x", "y", "cluster", "weight<Links>", "weight<Total link strength>", "weight<Occurrences>"]
+    assert list(items.columns[:8]) == [
+        "id", "label", "x", "y", "cluster", "weight<Links>", "weight<Total link strength>", "weight<Occurrences>",
+    ]
     assert items.columns[-1] == "score<Perc. OA hybrid>"
     first = items.iloc[0]
-    assert (first["id"], first["label"], first["x"], first["cluster"], first["weight<Occurrences>"]) == (1, "21st century", -0.8406, 3, 12.0)
+    first_values = (first["id"], first["label"], first["x"], first["cluster"], first["weight<Occurrences>"])
+    assert first_values == (1, "21st century", -0.8406, 3, 12.0)
     assert items["cluster"].value_counts().sort_index().tolist() == [397, 378, 253, 137]
 
 
@@ -125,7 +147,8 @@ def test_json_info_and_repeated_weight_keys(samples):
     joi = samples["json_joi"]
     assert joi.info["title"] == "Co-authorship network of authors in Journal of Informetrics"
     # 27 JOI items repeat "weight<Citations>" etc. as item keys: merged, not extra columns
-    assert [c for c in joi.items.columns if c.startswith("weight")] == ["weight<Documents>", "weight<Citations>", "weight<Norm. citations>"]
+    weights = [c for c in joi.items.columns if c.startswith("weight")]
+    assert weights == ["weight<Documents>", "weight<Citations>", "weight<Norm. citations>"]
 
 
 # -- writing: byte-exact VOSviewer files ---------------------------------------------------------
@@ -254,7 +277,8 @@ def test_output_is_identical_in_another_process(samples, tmp_path):
         "v = read_json(sys.argv[1]); write_json(v, sys.argv[2]); write_gexf(v, sys.argv[3])\n"
     )
     env = os.environ | {"PYTHONHASHSEED": "12345"}
-    subprocess.run([sys.executable, "-c", code, str(JSON_SAMPLES["docs"][0]), str(tmp_path / "there.json"), str(tmp_path / "there.gexf")], check=True, env=env)
+    args = [str(JSON_SAMPLES["docs"][0]), str(tmp_path / "there.json"), str(tmp_path / "there.gexf")]
+    subprocess.run([sys.executable, "-c", code, *args], check=True, env=env)
     assert (tmp_path / "here.json").read_bytes() == (tmp_path / "there.json").read_bytes()
     assert (tmp_path / "here.gexf").read_bytes() == (tmp_path / "there.gexf").read_bytes()
 
@@ -270,7 +294,9 @@ def test_semicolons_crlf_bom_quotes_header_case(tmp_path):
         "\r\n"
     )
     items = read_map(write(tmp_path / "map.txt", text))
-    assert list(items.columns) == ["id", "label", "description", "url", "x", "y", "cluster", "weight<Occurrences>", "score<Avg. pub. year>"]
+    assert list(items.columns) == [
+        "id", "label", "description", "url", "x", "y", "cluster", "weight<Occurrences>", "score<Avg. pub. year>",
+    ]
     assert items["id"].tolist() == [5, 9] and items["label"].tolist() == ["a; b", "c"]
     assert items["description"].iloc[0] == "<b>x</b>" and pd.isna(items["description"].iloc[1])
     assert items["cluster"].isna().tolist() == [True, False] and items["score<Avg. pub. year>"].isna().all()
@@ -311,7 +337,8 @@ def test_network_without_map_and_map_without_network(tmp_path):
     [
         ("map.txt", "id\tlabel\tlabel\n1\ta\tb\n", "map.txt: duplicate column 'label'"),
         ("map.txt", "id\tLabel\tlabel\n1\ta\tb\n", "map.txt: duplicate column 'label'"),
-        ("map.txt", "id\tlabel\tx\ty\tcluster\tw1\tw2\tw3\ts1\ts2\ts3\n" + "1\ta\t1\t2\t1\t1\t1\t1\t1\t1\t1\n" + "2\tb\t1\t2\t1\t1\t1\t1\t1\n",
+        ("map.txt", "id\tlabel\tx\ty\tcluster\tw1\tw2\tw3\ts1\ts2\ts3\n" + "1\ta\t1\t2\t1\t1\t1\t1\t1\t1\t1\n"
+         + "2\tb\t1\t2\t1\t1\t1\t1\t1\n",
          "map.txt line 3: expected 11 fields, found 9"),
         ("map.txt", "id\tlabel\n1\ta\n\n\n1\tb\n", "map.txt line 5: duplicate id 1"),
         ("map.txt", "id\tlabel\n1\ta\n2.5\tb\n", "map.txt line 3: id value '2.5' is not an integer"),
@@ -323,7 +350,8 @@ def test_network_without_map_and_map_without_network(tmp_path):
         ("map.txt", "id\tlabel\tx\n1\ta\t1\n", "map.txt: column 'x' without 'y'"),
         ("map.txt", "id\t\tx\n", "map.txt line 1: column 2 has no name"),
         ("map.txt", "", "map.txt: empty map file"),
-        ("network.txt", "id1\tid2\tstrength\n1\t2\t1\n", "network.txt line 1: id value 'id1' is not a number (network files have no header line)"),
+        ("network.txt", "id1\tid2\tstrength\n1\t2\t1\n",
+         "network.txt line 1: id value 'id1' is not a number (network files have no header line)"),
         ("network.txt", "1\t2\t1\n\n1\t3\n", "network.txt line 3: expected 3 fields, found 2"),
         ("network.txt", "1\t2\t-3\n", "network.txt line 1: strength -3 is negative"),
         ("network.txt", "1\n2\n", "network.txt line 1: expected 2 or 3 fields"),
@@ -364,7 +392,8 @@ def test_unreadable_files(tmp_path):
         ('{"network": {"items": [{"id": 1, "weights": {"A": -2}}]}}', "weight 'A' -2 is negative"),
         ('{"network": {"items": [{"id": 1, "cluster": 0}]}}', "cluster 0 is not an integer from 1 to 1000"),
         ('{"network": {"items": [{"id": 1, "scores": {"S": "high"}}]}}', "network.items[0].scores['S']: 'high' is not a number"),
-        ('{"network": {"items": [{"id": 1}], "links": [{"source_id": 1, "target_id": 9}]}}', "network.links[0]: id 9 not in network.items"),
+        ('{"network": {"items": [{"id": 1}], "links": [{"source_id": 1, "target_id": 9}]}}',
+         "network.links[0]: id 9 not in network.items"),
         ('{"network": {"links": [{"source_id": 1}]}}', "network.links[0] needs source_id and target_id"),
     ],
 )
@@ -384,7 +413,11 @@ def test_json_extras_round_trip(tmp_path):
                 {"id": 2, "label": "b", "weights": {"Occurrences": 4}},
                 {"id": 3, "label": "c", "first_year": 2011, "weights": {"Occurrences": 5}},
             ],
-            "links": [{"source_id": 2, "target_id": 1, "strength": 2}, {"source_id": 1, "target_id": 2}, {"source_id": 3, "target_id": 2}],
+            "links": [
+                {"source_id": 2, "target_id": 1, "strength": 2},
+                {"source_id": 1, "target_id": 2},
+                {"source_id": 3, "target_id": 2},
+            ],
             "clusters": [{"cluster": 2, "label": "Energy"}, {"cluster": 1, "label": "Learning"}],
         },
     }
@@ -414,21 +447,25 @@ def test_json_writes_text_as_is(tmp_path):
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda i, l: (i.assign(cluster=pd.array([0, 1, 2, 2], dtype="Int64")), l), "cluster 0 of id 1 is not in 1..1000"),
-        (lambda i, l: (i.assign(cluster=pd.array([1, 1001, 2, 2], dtype="Int64")), l), "cluster 1001 of id 2"),
-        (lambda i, l: (i.assign(**{"weight<Links>": [2.0, -1.0, 3.0, 1.0]}), l), "weight<Links> of id 2 -1 is negative"),
-        (lambda i, l: (i.assign(**{"weight<Links>": [2.0, np.nan, 3.0, 1.0]}), l), "weight<Links> of id 2 is empty"),
-        (lambda i, l: (i.assign(x=[0.0, np.inf, 1.0, 2.0]), l), "x of id 2 is not finite"),
-        (lambda i, l: (i.assign(**{"score<Avg. pub. year>": ["a", "b", "c", "d"]}), l), "column 'score<Avg. pub. year>' is not numeric"),
-        (lambda i, l: (i.assign(id=[1, 2, 2, 4]), l), "duplicate id 2"),
-        (lambda i, l: (i.drop(columns="y"), l), "column 'x' without 'y'"),
-        (lambda i, l: (i.drop(columns="label"), l), "no 'label' column"),
-        (lambda i, l: (i, l.assign(source=[1, 1, 2, 2], target=[2, 3, 1, 4])), "pair (1, 2) appears twice"),
-        (lambda i, l: (i, l.assign(strength=[1.0, -1.0, 1.0, 1.0])), "strength -1 is negative"),
-        (lambda i, l: (i, l.assign(target=[2, 3, 3, 9])), "id 9 is not an item"),
-        (lambda i, l: (i, l.assign(source=[0, 1, 2, 3])), "id 0 is not an item"),
-        (lambda i, l: (i, l.assign(source=pd.array([1, None, 2, 3], dtype="Int64"))), "an id is missing"),
-        (lambda i, l: (i, l.assign(target=[2.0, 3.5, 3.0, 4.0])), "column 'target' must hold whole numbers"),
+        (lambda items, links: (items.assign(cluster=pd.array([0, 1, 2, 2], dtype="Int64")), links),
+         "cluster 0 of id 1 is not in 1..1000"),
+        (lambda items, links: (items.assign(cluster=pd.array([1, 1001, 2, 2], dtype="Int64")), links), "cluster 1001 of id 2"),
+        (lambda items, links: (items.assign(**{"weight<Links>": [2.0, -1.0, 3.0, 1.0]}), links),
+         "weight<Links> of id 2 -1 is negative"),
+        (lambda items, links: (items.assign(**{"weight<Links>": [2.0, np.nan, 3.0, 1.0]}), links),
+         "weight<Links> of id 2 is empty"),
+        (lambda items, links: (items.assign(x=[0.0, np.inf, 1.0, 2.0]), links), "x of id 2 is not finite"),
+        (lambda items, links: (items.assign(**{"score<Avg. pub. year>": ["a", "b", "c", "d"]}), links),
+         "column 'score<Avg. pub. year>' is not numeric"),
+        (lambda items, links: (items.assign(id=[1, 2, 2, 4]), links), "duplicate id 2"),
+        (lambda items, links: (items.drop(columns="y"), links), "column 'x' without 'y'"),
+        (lambda items, links: (items.drop(columns="label"), links), "no 'label' column"),
+        (lambda items, links: (items, links.assign(source=[1, 1, 2, 2], target=[2, 3, 1, 4])), "pair (1, 2) appears twice"),
+        (lambda items, links: (items, links.assign(strength=[1.0, -1.0, 1.0, 1.0])), "strength -1 is negative"),
+        (lambda items, links: (items, links.assign(target=[2, 3, 3, 9])), "id 9 is not an item"),
+        (lambda items, links: (items, links.assign(source=[0, 1, 2, 3])), "id 0 is not an item"),
+        (lambda items, links: (items, links.assign(source=pd.array([1, None, 2, 3], dtype="Int64"))), "an id is missing"),
+        (lambda items, links: (items, links.assign(target=[2.0, 3.5, 3.0, 4.0])), "column 'target' must hold whole numbers"),
     ],
 )
 def test_writers_refuse_what_vosviewer_rejects(tmp_path, change, message):
@@ -460,7 +497,8 @@ def test_json_items_are_what_json_dumps_writes_for_each_item(tmp_path):
     })
     write_json(VOSviewerMap(items=items, links=small_map().links.iloc[:0]), tmp_path / "m.json")
     expected = [
-        {"id": 1, "label": "plain", "description": "<b>x</b>", "x": 0.1, "y": 0.1, "cluster": 1, "flag": True, "weights": {"Links": 1}},
+        {"id": 1, "label": "plain", "description": "<b>x</b>", "x": 0.1, "y": 0.1, "cluster": 1, "flag": True,
+         "weights": {"Links": 1}},
         {"id": 2, "label": 'qu"ote', "flag": False, "weights": {"Links": 2}, "scores": {"A": 2019.5}},
         {"id": 3, "label": "back\\slash", "description": "", "x": 123456789012.1234, "y": 0, "cluster": 2,
          "weights": {"Links": 3}, "scores": {"B b": 1.25}},
@@ -505,8 +543,8 @@ def test_to_networkx(samples):
 
 def test_attribute_names_never_clash():
     names = attribute_names(["id", "label", "cluster", "weight<Cluster>", "score<Avg. pub. year>", "weight<Avg pub year>"])
-    assert names == {"label": "label", "cluster": "cluster", "weight<Cluster>": "weight_cluster", "score<Avg. pub. year>": "avg_pub_year",
-                     "weight<Avg pub year>": "weight_avg_pub_year"}
+    assert names == {"label": "label", "cluster": "cluster", "weight<Cluster>": "weight_cluster",
+                     "score<Avg. pub. year>": "avg_pub_year", "weight<Avg pub year>": "weight_avg_pub_year"}
 
 
 def test_to_igraph(samples):
@@ -541,7 +579,8 @@ def test_pajek_files_of_vosviewer_are_rewritten_byte_for_byte(tmp_path):
     vmap = read_pajek(GOLD / "coffee-obesity_Keyword_net.net", partition=GOLD / "coffee-obesity_Keyword_part.clu")
     assert (len(vmap.items), len(vmap.links)) == (59, 1357)
     assert vmap.items.iloc[0][["id", "label", "x", "y", "cluster"]].tolist() == [1, "adipose-tissue", -0.6874, -0.1524, 2]
-    vmap = replace(vmap, items=vmap.items.assign(**{"weight<Occurrences>": read_pajek_vector(GOLD / "coffee-obesity_Keyword_vec.vec")}))
+    occurrences = read_pajek_vector(GOLD / "coffee-obesity_Keyword_vec.vec")
+    vmap = replace(vmap, items=vmap.items.assign(**{"weight<Occurrences>": occurrences}))
     write_pajek(vmap, tmp_path / "a.net")
     write_pajek_partition(vmap, tmp_path / "a.clu")
     write_pajek_vector(vmap, tmp_path / "a.vec")
@@ -569,3 +608,11 @@ def test_bad_pajek(tmp_path):
         read_pajek(write(tmp_path / "a.net", '*Vertices 2\n1 "a"\n*Edges\n1 3 1\n'))
     with pytest.raises(InputError, match="\\*Matrix is not supported"):
         read_pajek(write(tmp_path / "a.net", "*Vertices 2\n*Matrix\n0 1\n1 0\n"))
+
+
+def test_gexf_refuses_x_without_y(tmp_path):
+    vmap = read_vosviewer(DATA / "vosviewer-online-docs_example_map.txt", None)
+    broken = VOSviewerMap(items=vmap.items.drop(columns=["y"]), links=vmap.links)
+    with pytest.raises(OptionError, match=r"^items: column 'x' without 'y'$"):
+        write_gexf(broken, tmp_path / "map.gexf")
+    assert not (tmp_path / "map.gexf").exists()

@@ -23,17 +23,20 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import plotly.graph_objects as go
 
 from bibnet.errors import OptionError
 
+if TYPE_CHECKING:  # matplotlib itself is imported only when a picture is drawn
+    from matplotlib.typing import RcKeyType
+
 PX_PER_INCH = 100  # a 900 x 700 px figure is 9 x 7 in: 2700 x 2100 px at 300 dpi
 PT_PER_PX = 72 / PX_PER_INCH
 DPI = 300
-_RC = {
+_RC: dict[RcKeyType, Any] = {
     "svg.hashsalt": "bibnet",
     "svg.fonttype": "path",
     "font.family": "DejaVu Sans",
@@ -219,8 +222,8 @@ def _scatter_problem(trace) -> str | None:
     if x.size == 0 or np.all(np.isnan(x)):
         return None  # nothing is drawn (bibnet's colour-bar trace)
     mode, marker = _mode(trace, x.size), trace.marker
-    opacity = marker.opacity
-    if "markers" in mode and opacity is not None and (not np.isscalar(opacity) or 0 < opacity < 1):
+    opacity = marker.opacity  # a number or an array of numbers (plotly validates it); cast: see _pt
+    if "markers" in mode and opacity is not None and (not np.isscalar(opacity) or 0 < cast(float, opacity) < 1):
         return f"markers of opacity {opacity!r} (only 0 and 1 are drawn)"
     if trace.fill not in (None, "none"):
         return f"a scatter trace filled {trace.fill!r}"
@@ -349,4 +352,6 @@ def _plain(text) -> str:
 
 
 def _pt(px):
-    return np.asarray(px, dtype=np.float64) * PT_PER_PX if not np.isscalar(px) else float(px) * PT_PER_PX
+    # cast: np.isscalar's TypeGuard widens px to "str, bytes, complex, ... or a number"; a scalar px
+    # is a real number here (a size or width, plotly-validated or bibnet's own)
+    return np.asarray(px, dtype=np.float64) * PT_PER_PX if not np.isscalar(px) else float(cast(float, px)) * PT_PER_PX

@@ -66,9 +66,10 @@ def to_networkx(vmap: VOSviewerMap) -> networkx.Graph:
     import networkx as nx
 
     graph = nx.Graph()
-    graph.add_nodes_from(zip(vmap.items["id"].tolist(), _node_attributes(vmap.items)))
+    graph.add_nodes_from(zip(vmap.items["id"].tolist(), _node_attributes(vmap.items), strict=True))
     links = check_links(vmap)
-    graph.add_weighted_edges_from(zip(links["source"].tolist(), links["target"].tolist(), links["strength"].tolist()))
+    edges = zip(links["source"].tolist(), links["target"].tolist(), links["strength"].tolist(), strict=True)
+    graph.add_weighted_edges_from(edges)
     return graph
 
 
@@ -107,6 +108,8 @@ def write_gexf(vmap: VOSviewerMap, path: str | Path) -> Path:
     graph = to_networkx(vmap)
     items = vmap.items
     colors = cluster_colors(items["cluster"]) if "cluster" in items else None
+    if ("x" in items) != ("y" in items):  # as write_map refuses it
+        raise OptionError(f"items: column {'x' if 'x' in items else 'y'!r} without {'y' if 'x' in items else 'x'!r}")
     x = items["x"].to_numpy(np.float64, na_value=np.nan) if "x" in items else None
     y = items["y"].to_numpy(np.float64, na_value=np.nan) if "y" in items else None
     for i, node in enumerate(items["id"].tolist()):
@@ -114,7 +117,7 @@ def write_gexf(vmap: VOSviewerMap, path: str | Path) -> Path:
         if colors is not None:
             r, g, b = (int(colors[i][k : k + 2], 16) for k in (1, 3, 5))
             viz["color"] = {"r": r, "g": g, "b": b, "a": 1.0}
-        if x is not None and np.isfinite(x[i]) and np.isfinite(y[i]):
+        if x is not None and y is not None and np.isfinite(x[i]) and np.isfinite(y[i]):
             viz["position"] = {"x": float(x[i]), "y": float(y[i]), "z": 0.0}
         if viz:
             graph.nodes[node]["viz"] = viz
@@ -215,7 +218,8 @@ def read_pajek(path: str | Path, *, partition: str | Path | None = None) -> VOSv
                 section = None
             else:
                 section_name = line.split()[0]
-                raise InputError(f"{name} line {lineno}: Pajek section {section_name} is not supported (only *Vertices, *Edges, *Arcs)")
+                raise InputError(
+                    f"{name} line {lineno}: Pajek section {section_name} is not supported (only *Vertices, *Edges, *Arcs)")
             continue
         if section == "vertices":
             match = re.match(r'(\d+)\s+(?:"([^"]*)"|(\S+))(?:\s+(\S+)\s+(\S+))?', line)
@@ -291,7 +295,7 @@ def _edges(lines: list[tuple[int, str]], name: str, n: int) -> tuple[np.ndarray,
         target = np.array([int(f[1]) for f in fields], np.int64)
         strength = np.array([float(f[2]) if len(f) > 2 else 1.0 for f in fields], np.float64)
     except (ValueError, IndexError):
-        for (lineno, line), f in zip(lines, fields):
+        for (lineno, line), f in zip(lines, fields, strict=True):
             try:
                 int(f[0]), int(f[1]), float(f[2]) if len(f) > 2 else 1.0
             except (ValueError, IndexError):

@@ -111,6 +111,10 @@ def _items(entries: list, name: str) -> pd.DataFrame:
     def where(i: int) -> str:
         return f"network.items[{i}]"
 
+    def field(suffix: str) -> Callable[[int], str]:
+        """``where`` for one field of every item: ``field(".x")(3)`` is ``network.items[3].x``."""
+        return lambda i: f"{where(i)}{suffix}"
+
     ids = _ids(base.get("id", [None] * n), name, where, required=bool(n) and "id" in base)
     repeated = pd.Series(ids).duplicated().to_numpy()
     if repeated.any():
@@ -127,22 +131,22 @@ def _items(entries: list, name: str) -> pd.DataFrame:
         raise InputError(f"{name}: items have {'x' if 'x' in base else 'y'!r} but no {'y' if 'x' in base else 'x'!r}")
     for key in ("x", "y"):
         if key in base:
-            columns[key] = _floats(base[key], name, lambda i, key=key: f"{where(i)}.{key}")
+            columns[key] = _floats(base[key], name, field(f".{key}"))
     if "cluster" in base:
-        values = _floats(base["cluster"], name, lambda i: f"{where(i)}.cluster")
-        bad = ~np.isnan(values) & ((values != np.round(values)) | (values < 1) | (values > MAX_CLUSTER))
+        clusters = _floats(base["cluster"], name, field(".cluster"))
+        bad = ~np.isnan(clusters) & ((clusters != np.round(clusters)) | (clusters < 1) | (clusters > MAX_CLUSTER))
         if bad.any():
             i = int(np.argmax(bad))
-            raise InputError(f"{name}: {where(i)}: cluster {values[i]:g} is not an integer from 1 to {MAX_CLUSTER}")
-        known = ~np.isnan(values)
-        columns["cluster"] = pd.Series(pd.array(np.where(known, values, 0).astype(np.int64), dtype="Int64")).where(known)
+            raise InputError(f"{name}: {where(i)}: cluster {clusters[i]:g} is not an integer from 1 to {MAX_CLUSTER}")
+        known = ~np.isnan(clusters)
+        columns["cluster"] = pd.Series(pd.array(np.where(known, clusters, 0).astype(np.int64), dtype="Int64")).where(known)
     for key, values in attributes.items():
         columns[key] = _attribute(values)
     for kind in ("weight", "score"):
         for key in dict.fromkeys([*nested[kind], *flat[kind]]):  # nested first, as VOSviewer's order
             pairs = zip(nested[kind].get(key, [None] * n), flat[kind].get(key, [None] * n), strict=True)
             values = [a if not is_missing(a) else b for a, b in pairs]
-            numbers = _floats(values, name, lambda i, kind=kind, key=key: f"{where(i)}.{kind}s[{key!r}]")
+            numbers = _floats(values, name, field(f".{kind}s[{key!r}]"))
             if kind == "weight":
                 bad = np.isnan(numbers) | (numbers < 0)
                 if bad.any():

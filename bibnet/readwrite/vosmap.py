@@ -207,7 +207,7 @@ def check_links(vmap_or_links: VOSviewerMap | pd.DataFrame) -> pd.DataFrame:
     Raises :class:`OptionError` for repeated pairs, bad strengths or (given a map) unknown ids.
     """
     vmap = vmap_or_links if isinstance(vmap_or_links, VOSviewerMap) else None
-    links = vmap.links if vmap is not None else vmap_or_links
+    links = vmap_or_links.links if isinstance(vmap_or_links, VOSviewerMap) else vmap_or_links
     for required in ("source", "target", "strength"):
         if required not in links:
             raise OptionError(f"links: no {required!r} column")
