@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -9,6 +10,7 @@ import click
 
 from bibnet.cli.options import default_inputs, input_options, params_options, print_load_report
 from bibnet.selection import NetworkParams
+from bibnet.suggest.rules import SuggestRules
 
 if TYPE_CHECKING:  # pragma: no cover
     from bibnet.keywords import Field  # --keywords is a click.Choice of its values
@@ -19,7 +21,7 @@ def command() -> None:
     """Thesaurus files (VOSviewer format: label / replace by)."""
 
 
-_RULES = ("unicode", "case_space", "hyphen", "spelling", "plural", "acronym")
+_RULES = tuple(f.name for f in dataclasses.fields(SuggestRules))  # each rule of SuggestRules can be switched off
 
 
 @command.command("suggest")
@@ -37,7 +39,7 @@ def suggest(paths: tuple[str, ...], strict: bool, keywords: Field, min_occurrenc
     """
     from bibnet.corpus import read
     from bibnet.keywords import extract
-    from bibnet.suggest import SuggestRules, suggest_for, write_thesaurus
+    from bibnet.suggest import suggest_for, write_thesaurus
 
     corpus = read(*default_inputs(paths), strict=strict, lean=True)
     print_load_report(corpus.report)
