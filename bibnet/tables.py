@@ -233,10 +233,19 @@ def to_markdown(df: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: The first lines of every ``.tex`` table: what it needs, and which engine sets non-Latin keywords.
+TEX_HEADER = (
+    "% Written by bibnet; needs \\usepackage{booktabs}.",
+    "% UTF-8 text. Compile with xelatex (or lualatex) and a font that has every letter, e.g.",
+    "% \\usepackage{fontspec} \\setmainfont{DejaVu Serif}: Cyrillic and Kazakh keywords are set as written.",
+    "% (pdflatex needs \\usepackage[T2A]{fontenc} for Cyrillic; bibnet's tests compile its tables with xelatex.)",
+)
+
+
 def to_latex(df: pd.DataFrame) -> str:
     """A ``booktabs`` tabular; numeric columns right-aligned, text escaped."""
     numeric = _numeric_columns(df)
-    lines = ["% Written by bibnet; needs \\usepackage{booktabs}.",
+    lines = [*TEX_HEADER,
              "\\begin{tabular}{" + "".join("r" if num else "l" for num in numeric) + "}",
              "\\toprule",
              " & ".join(tex_escape(str(c)) for c in df.columns) + " \\\\",

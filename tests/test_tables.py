@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
+import subprocess
 
 import numpy as np
 import pandas as pd
@@ -12,6 +14,7 @@ import pytest
 from bibnet import NetworkParams, NetworkSummary
 from bibnet.errors import OptionError
 from bibnet.tables import (
+    TEX_HEADER,
     author_vs_plus,
     cluster_table,
     csv_unescape,
@@ -216,7 +219,8 @@ def test_latex_escaping():
     assert tex_escape(r"\ % & _ # $ { } ~ ^") == (r"\textbackslash{} \% \& \_ \# \$ \{ \} "
                                                   r"\textasciitilde{} \textasciicircum{}")
     text = to_latex(nasty_table())
-    lines = text.splitlines()
+    assert text.startswith("\n".join(TEX_HEADER) + "\n")
+    lines = text.splitlines()[len(TEX_HEADER) - 1:]  # as if the header were one line
     assert lines[1] == r"\begin{tabular}{lrr}"
     assert lines[3] == r"Keyword & N-kw & Score \\"
     assert lines[5] == r"\textless{}script\textgreater{}alert(1)\textless{}/script\textgreater{} & 3 & 0.5 \\"
@@ -232,3 +236,31 @@ def test_csv_of_the_wide_table(counts):
         '"alpha",100,"zeta",100,"k02",96,,',
         '"k00",100,"k01",98,"k03",94,,',
     ]
+
+
+TEX_DOCUMENT = r"""\documentclass{article}
+\usepackage{booktabs}
+\usepackage{fontspec}
+\setmainfont{DejaVu Serif}
+\begin{document}
+\input{table.tex}
+\end{document}
+"""
+
+
+@pytest.mark.skipif(shutil.which("xelatex") is None, reason="xelatex is not installed (.ci/run installs texlive-xetex)")
+def test_tables_of_a_cyrillic_and_kazakh_corpus_compile_with_xelatex(tmp_path):
+    """The engine and preamble the .tex header names set every letter (no 'Missing character')."""
+    keywords = ["білім беру", "образование", "қазақ тілі", "оқушылар", "ұлттық бірыңғай тестілеу", "үйрену",
+                "өзін-өзі бағалау", "әдістеме", "ғылым", "һ-әрпі", "éducation", "50% & 100\\%", "a_b {c} ~d^"]
+    counts = pd.DataFrame({"label": keywords, "occurrences": range(len(keywords), 0, -1)})
+    wide, _ = top_keywords(counts, n=12)
+    write_table(wide, tmp_path / "table")
+    assert (tmp_path / "table.tex").read_text(encoding="utf-8").startswith("".join(line + "\n" for line in TEX_HEADER))
+    (tmp_path / "doc.tex").write_text(TEX_DOCUMENT, encoding="utf-8")
+    run = subprocess.run(["xelatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=120)
+    log = (tmp_path / "doc.log").read_text(encoding="utf-8", errors="replace")
+    assert run.returncode == 0, log[-2000:]
+    assert (tmp_path / "doc.pdf").stat().st_size > 1000
+    assert "Missing character" not in log
