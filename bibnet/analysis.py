@@ -9,24 +9,29 @@ network/overlay/density figures, a methods paragraph, the parameters and an offl
 from __future__ import annotations
 
 import dataclasses
+import functools
+import inspect
 import json
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec
 
 import pandas as pd
 
 from bibnet.clustering import ClusterParams
 from bibnet.keywords import FIELD_NAMES
 from bibnet.layout import LayoutParams
+from bibnet.load_report import SkippedInputWarning
 from bibnet.network import Network, NetworkSummary, build_network
 from bibnet.plotting import plot
 from bibnet.readers import source_of
 from bibnet.readwrite.convert import vosviewer_items
 from bibnet.readwrite.folder import save
+from bibnet.readwrite.run_folder import output_folder
 from bibnet.run import AnalysisParams, Run
-from bibnet.selection import NetworkParams
+from bibnet.selection import NetworkParams, NoKeywordsError
 
 if TYPE_CHECKING:  # pragma: no cover
     from bibnet.corpus import Corpus
@@ -40,18 +45,43 @@ OVERLAY_TITLES: dict[str, str] = {
 }
 #: Progress callback: ``progress(description, total steps)``.
 Progress = Callable[[str, int], None]
+_P = ParamSpec("_P")
 
 
 @dataclass(frozen=True)
 class Analysis:
-    """What :func:`analyze` made: the networks and their summaries per field, the run, every file written."""
+    """What :func:`analyze` made: the networks and their summaries per field, the run, every file
+    written, and the fields not mapped with why (``skipped``: field -> "Keywords Plus not mapped: ...")."""
 
     networks: dict[str, Network]
     summaries: dict[str, NetworkSummary]
     run: Run
     files: list[Path] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)
 
 
+def _in_output_folder(func: Callable[_P, Analysis]) -> Callable[_P, Analysis]:
+    """``func(corpus, out, ...)`` run on a temporary folder that replaces ``out`` when it succeeds
+    (:func:`~bibnet.readwrite.run_folder.output_folder`); the files returned are named under ``out``.
+
+    A decorator, so that the workflow stays one function that writes into the folder it is given.
+    """
+    signature = inspect.signature(func)
+
+    @functools.wraps(func)
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> Analysis:
+        bound = signature.bind(*args, **kwargs)
+        out = Path(bound.arguments["out"])
+        thesaurus = (bound.arguments.get("network_params") or NetworkParams()).thesaurus
+        with output_folder(out, inputs=[thesaurus] if thesaurus else []) as folder:
+            bound.arguments["out"] = folder
+            result = func(*bound.args, **bound.kwargs)
+        return dataclasses.replace(result, files=[out / path.relative_to(folder) for path in result.files])
+
+    return run
+
+
+@_in_output_folder
 def analyze(
     corpus: Corpus,
     out: str | Path,
@@ -70,7 +100,10 @@ def analyze(
     corpus
         A :class:`bibnet.Corpus`.
     out
-        Output folder (created).
+        Output folder, all or nothing: built beside ``out`` and swapped in when complete, with
+        ``.bibnet-manifest.json`` listing its files; a failed run leaves ``out`` as it was
+        (:func:`bibnet.readwrite.run_folder.output_folder`, which says what a folder that
+        exists may hold).
     network_params, clustering, layout
         Parameters of each stage (default: their defaults); ``network_params.keywords`` is
         ignored (every field in ``params.fields`` is analysed).
@@ -85,6 +118,13 @@ def analyze(
     Returns
     -------
     Analysis
+
+    Raises
+    ------
+    NoKeywordsError
+        No field can be mapped. A field with no keyword (say, no Keywords Plus column) or none
+        meeting the threshold is skipped when another can be mapped: a warning, ``skipped``
+        and the methods text say so.
     """
     from bibnet import plotting, tables  # plotly, matplotlib: loaded when an analysis runs
     from bibnet.report import methods_text, write_report
@@ -99,9 +139,16 @@ def analyze(
     out.mkdir(parents=True, exist_ok=True)
     files: list[Path] = []
     nets: dict[str, Network] = {}
+    failed: dict[str, NoKeywordsError] = {}
     for name in params.fields:
         step(f"{FIELD_NAMES[name]}: network")
-        net = build_network(corpus, params=dataclasses.replace(network_params, keywords=name))
+        try:
+            net = build_network(corpus, params=dataclasses.replace(network_params, keywords=name))
+        except NoKeywordsError as exc:
+            failed[name] = exc
+            for _ in range(_field_steps(name, params, laid_out=layout is not None) - 1):
+                step(f"{FIELD_NAMES[name]}: not mapped")  # the progress bar still ends
+            continue
         step(f"{FIELD_NAMES[name]}: clusters")
         net = net.cluster(params=clustering)
         if layout is not None:
@@ -109,13 +156,14 @@ def analyze(
             net = net.layout(params=layout)
         files += save(net, out / name).values()
         nets[name] = net
+    skipped = _skipped(failed, mapped=list(nets))
     summaries = {name: net.summary() for name, net in nets.items()}
 
     step("tables")
     table_dir = out / "tables"
     made: dict[str, Any] = {}
     counts = {name: net.keywords.counts() for name, net in nets.items()}
-    first = params.fields[0]
+    first = next(iter(nets))
     wide, long = tables.top_keywords(counts[first], n=params.top_keywords)
     made[f"Table 1: the {params.top_keywords} most frequent keywords ({FIELD_NAMES[first].lower()})"] = wide
     files += tables.write_table(wide, table_dir / "top_keywords").values()
@@ -147,14 +195,42 @@ def analyze(
     run = Run.of(corpus.report, source=source_of([f.format for f in corpus.report.files]), network=network_params,
                  clustering=clustering, layout=layout, analysis=params)
     methods_path, params_path, report_path = out / "methods.md", out / "parameters.json", out / "report.html"
-    methods = methods_text(list(summaries.values()), run=run)
+    methods = _note_skipped(methods_text(list(summaries.values()), run=run), failed)
     methods_path.write_text(methods, encoding="utf-8")
     params_path.write_text(json.dumps(run.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     links = {f"{FIELD_NAMES[n]}: VOSviewer {kind}": f"{n}/{file}"
              for n in nets for kind, file in (("map", "map.txt"), ("network", "network.txt"), ("JSON", "map.json"))}
     write_report(report_path, summaries=list(summaries.values()), tables=made, figures=figures, links=links, methods=methods)
     files += [methods_path, params_path, report_path]
-    return Analysis(networks=nets, summaries=summaries, run=run, files=files)
+    return Analysis(networks=nets, summaries=summaries, run=run, files=files, skipped=skipped)
+
+
+def _skipped(failed: dict[str, NoKeywordsError], *, mapped: list[str]) -> dict[str, str]:
+    """The fields not mapped, by field, each with a warning; raise if no field was mapped.
+
+    With every field failing, "all" says it best (when it fails, so do the other two); else
+    the first failure, with the other fields' reasons.
+    """
+    if not mapped:
+        if "all" in failed or len(failed) == 1:
+            raise failed.get("all") or next(iter(failed.values()))
+        first, *rest = failed.values()
+        others = "; ".join(f"{FIELD_NAMES[e.field]}: {e.reason}" for e in rest)
+        raise NoKeywordsError(first.field, f"{first.reason}, and {others}", first.hint)
+    skipped = {name: f"{FIELD_NAMES[name]} not mapped: {exc.reason}" for name, exc in failed.items()}
+    for text in skipped.values():
+        # 4: past this function, analyze() and its output-folder wrapper, to the caller's line
+        warnings.warn(f"{text}; the other fields are analysed", SkippedInputWarning, stacklevel=4)
+    return skipped
+
+
+def _note_skipped(methods: str, failed: dict[str, NoKeywordsError]) -> str:
+    """The methods text with a sentence per field not mapped, at the end of its paragraph."""
+    if not failed:
+        return methods
+    note = " ".join(f"{FIELD_NAMES[name]} were not mapped: {exc.reason}." for name, exc in failed.items())
+    head, sep, tail = methods.partition("\n\n### References")
+    return f"{head} {note}{sep}{tail}" if sep else f"{methods}\n{note}\n"
 
 
 def _figures(nets: dict[str, Network], fig_dir: Path, params: AnalysisParams, step: Callable[[str], None],
@@ -191,9 +267,13 @@ def _figures(nets: dict[str, Network], fig_dir: Path, params: AnalysisParams, st
 
 def count_steps(params: AnalysisParams, *, laid_out: bool) -> int:
     """Number of progress steps :func:`analyze` reports."""
-    per_field = 3 if laid_out else 2
-    views = (2 + len(OVERLAY_TITLES)) * len(params.fields) + ("all" in params.fields) if params.figures and laid_out else 0
-    return per_field * len(params.fields) + 1 + views + 1
+    return sum(_field_steps(name, params, laid_out=laid_out) for name in params.fields) + 2
+
+
+def _field_steps(name: str, params: AnalysisParams, *, laid_out: bool) -> int:
+    """Progress steps of one field: network, clusters, layout, and a figure per view."""
+    views = 2 + len(OVERLAY_TITLES) + (name == "all") if params.figures and laid_out else 0
+    return (3 if laid_out else 2) + views
 
 
 def published_summary(analysis: Analysis) -> list[str]:

@@ -28,16 +28,18 @@ from bibnet.load_report import (
     Duplicate,  # noqa: F401  (re-exported with the other report types)
     FileReport,
     LoadReport,
+    SkippedInputWarning,
     build_report,
 )
 from bibnet.memory import release
-from bibnet.readers import ReadResult, Skip, detect, load
+from bibnet.readers import ReadResult, Skip, detect, load, looks_like_export, peek
+from bibnet.readers.text import regular_file_problem
 
 #: Tags kept by default, in column order (then ``file`` and ``line``).
-DEFAULT_COLUMNS = ("UT", "DI", "TI", "SO", "DT", "DE", "ID", "PY", "TC", "Z9", "DA")
+DEFAULT_COLUMNS = ("UT", "PT", "DI", "TI", "SO", "DT", "DE", "ID", "PY", "TC", "Z9", "DA")
 #: Tags a keyword network uses (``read(..., lean=True)``): the keyword fields, year and
 #: citations for the scores, and what duplicates are recognised and chosen by.
-NETWORK_COLUMNS = ("UT", "DI", "TI", "DE", "ID", "PY", "TC", "DA")
+NETWORK_COLUMNS = ("UT", "PT", "DI", "TI", "DE", "ID", "PY", "TC", "DA")
 #: Keyword fields, which a lean read keeps split (:attr:`Corpus.keyword_fields`), not as text.
 KEYWORD_COLUMNS = ("DE", "ID")
 #: Tags converted to nullable integers.
@@ -59,7 +61,7 @@ class Corpus:
     Attributes
     ----------
     records
-        One row per kept record, RangeIndex, in input order. Columns: the tags
+        One row per kept record, RangeIndex, in reading order (files by path, then line). Columns: the tags
         (:data:`DEFAULT_COLUMNS`, or for a lean read :data:`NETWORK_COLUMNS` but the keyword
         fields, and any asked for), then ``file`` and ``line``.
         Text columns are ``string[pyarrow]`` (missing or empty = ``<NA>``); ``PY``, ``TC``,
@@ -85,18 +87,34 @@ class Corpus:
 
 
 
+@dataclass(frozen=True)
+class _LeftOut:
+    """A file not read: not an export (``ignored``), or an export that cannot be read, left out
+    as asked (``unreadable``); ``why`` is ``"path: problem"``."""
+
+    why: str
+    unreadable: bool
+
+
 def read(
-    *paths: str | os.PathLike, strict: bool = False, columns: Iterable[str] | None = None, lean: bool = False
+    *paths: str | os.PathLike,
+    strict: bool = False,
+    columns: Iterable[str] | None = None,
+    lean: bool = False,
+    skip_unreadable: bool = False,
 ) -> Corpus:
     """Read Web of Science exports into a de-duplicated :class:`Corpus`.
 
     Parameters
     ----------
     *paths
-        Files, directories (their files, in sorted name order, not recursing) and glob
-        patterns, in any mix. The format of each file is recognised from its content.
-        In a directory, files that are not exports (a README, ...) are left out and listed
-        in :attr:`LoadReport.ignored`; a file named explicitly must be an export. A file
+        Files, directories (their files, not recursing) and glob patterns, in any mix; read
+        in the order of their paths, whatever the order given. The format of each file is recognised from its content.
+        In a directory, files that are clearly not exports (a README, a picture, a VOSviewer
+        map, and named pipes or devices) are left out and listed in
+        :attr:`LoadReport.ignored`; a file that looks like an export (its first line) but
+        cannot be read (another encoding, cut short) is an error there too. A file named
+        explicitly or matched by a pattern must be an export, and a regular file. A file
         reached twice is read once.
     strict
         Raise :class:`~bibnet.errors.InputError` on the first malformed record instead of
@@ -109,16 +127,23 @@ def read(
         :attr:`Corpus.keyword_fields`, not as text columns (half the memory). For
         keyword networks, which need nothing else; the duplicates report then compares
         copies on these fields only.
+    skip_unreadable
+        Leave out exports that cannot be read (damaged encoding, cut short, no well-formed
+        record) instead of raising, and list them in :attr:`LoadReport.unreadable`, with a
+        :class:`~bibnet.load_report.SkippedInputWarning`. Files that are not exports at all
+        are errors still when named.
 
     Raises
     ------
     InputError
         A file is missing, unreadable or not an export, or (``strict``) has a malformed record.
     OptionError
-        No path, or a column that is not a two-letter tag.
+        No path, a path that is not a ``str`` or ``os.PathLike``, or a column that is not a
+        two-letter tag.
     """
     if not paths:
         raise OptionError("read: give at least one file, directory or glob pattern")
+    names = [_path(given) for given in paths]
     tags = _columns(columns, NETWORK_COLUMNS if lean else DEFAULT_COLUMNS)
     wanted = tags if "AB" in tags else (*tags, "AB")  # AB's coverage is reported even if not kept
     files: list[FileReport] = []
@@ -126,15 +151,16 @@ def read(
     split: dict[str, list[SplitKeywords]] = {}
     skips: list[Skip] = []
     ignored: list[str] = []
+    unreadable: list[str] = []
     # Two files at a time: reading, transcoding and parsing release the GIL (numpy, pyarrow),
     # so the second core works too. Results come back, and errors are raised, in file order.
-    expanded = _expand(paths)
+    expanded = _expand(names)
     pool = ThreadPoolExecutor(max_workers=_WORKERS)
     try:
-        read_one = lambda item: _read_file(item[0], item[1], wanted, tags, lean)  # noqa: E731
+        read_one = lambda item: _read_file(item[0], item[1], wanted, tags, lean, skip_unreadable)  # noqa: E731
         for (path, _), loaded in zip(expanded, pool.map(read_one, expanded), strict=True):
-            if isinstance(loaded, str):
-                ignored.append(loaded)  # a README or the like in a directory
+            if isinstance(loaded, _LeftOut):
+                (unreadable if loaded.unreadable else ignored).append(loaded.why)
                 continue
             table, fields, skipped, notes, (fmt, encoding, newline) = loaded
             if strict and skipped:
@@ -157,7 +183,8 @@ def read(
     finally:
         pool.shutdown(cancel_futures=True)  # an error stops the files not yet started
     if not files:
-        raise InputError(f"no Web of Science export found ({ignored[0] if ignored else 'no files'})")
+        left_out = [*unreadable, *ignored]
+        raise InputError(f"no Web of Science export found ({left_out[0] if left_out else 'no files'})")
 
     records = _to_pandas(pa.concat_tables(tables))
     del tables
@@ -170,26 +197,27 @@ def read(
     fields = {tag: f.take(rows) for tag, f in fields.items()}
     has_ab = kept.pop(_HAS_AB).to_numpy(dtype=bool)
     release()
-    report = build_report(files, skips=skips, kept=kept, fields=fields, has_ab=has_ab, duplicates=dups, ignored=ignored)
+    report = build_report(files, skips=skips, kept=kept, fields=fields, has_ab=has_ab, duplicates=dups, ignored=ignored,
+                          unreadable=unreadable)
     if skips:
-        warnings.warn(f"{len(skips)} malformed record(s) skipped; first: {skips[0]}", UserWarning, stacklevel=2)
+        warnings.warn(f"{len(skips)} malformed record(s) skipped; first: {skips[0]}", SkippedInputWarning, stacklevel=2)
+    if unreadable:
+        warnings.warn(f"{len(unreadable)} unreadable file(s) skipped; first: {unreadable[0]}", SkippedInputWarning,
+                      stacklevel=2)
     return Corpus(records=kept, report=report, duplicates=dups, keyword_fields=fields)
 
 
 def _read_file(
-    path: str, explicit: bool, wanted: tuple[str, ...], tags: tuple[str, ...], lean: bool
-) -> tuple[pa.Table, dict[str, SplitKeywords], tuple[Skip, ...], list[str], tuple[str, str, str]] | str:
+    path: str, explicit: bool, wanted: tuple[str, ...], tags: tuple[str, ...], lean: bool, skip_unreadable: bool
+) -> tuple[pa.Table, dict[str, SplitKeywords], tuple[Skip, ...], list[str], tuple[str, str, str]] | _LeftOut:
     """Read one file: its standard table, its split keyword fields (lean), skipped records,
-    notes and (format, encoding, line ends); or, for a file in a directory that is not an
-    export, why it is not."""
+    notes and (format, encoding, line ends); or why it is left out (:func:`_left_out`)."""
     try:
         text = load(path)
         reader = detect(text)
+        result = reader.read(text, columns=wanted)
     except InputError as exc:
-        if explicit:
-            raise
-        return str(exc)
-    result = reader.read(text, columns=wanted)
+        return _left_out(path, exc, explicit=explicit, skip_unreadable=skip_unreadable)
     meta = (reader.name, text.encoding, text.newline)
     del text  # the file's bytes, parsed
     table, notes = _standard(path, result, wanted, keep=tags)
@@ -200,6 +228,46 @@ def _read_file(
     return table, fields, result.skipped, notes, meta
 
 
+def _left_out(path: str, error: InputError, *, explicit: bool, skip_unreadable: bool) -> _LeftOut:
+    """A file that could not be read, left out; or ``error`` raised.
+
+    An export that cannot be read is left out only when asked (``skip_unreadable``): its
+    records would be lost. A file in a directory that is clearly something else is ignored.
+    """
+    if explicit and not skip_unreadable:
+        raise error
+    export = _looks_like_export(path)
+    if export and skip_unreadable:
+        return _LeftOut(str(error), unreadable=True)
+    if export or explicit:
+        raise error
+    return _LeftOut(str(error), unreadable=False)
+
+
+def _looks_like_export(path: str) -> bool:
+    """Whether a file that could not be read still looks like an export (its first line)."""
+    if regular_file_problem(path):  # a pipe or a device: never opened, even to look
+        return False
+    try:
+        return looks_like_export(peek(path))
+    except InputError:
+        return True  # it cannot even be opened (permissions): it may well be an export
+
+
+def _path(given: object) -> str:
+    """``given`` as a path string, or a one-line OptionError (not Python's TypeError from deep inside)."""
+    try:
+        path = os.fspath(given)  # type: ignore[call-overload]  # anything may come from callers
+    except TypeError:
+        path = None
+    if isinstance(path, str) and path:
+        return path
+    hint = "; give several paths as separate arguments: read(*paths)" if isinstance(given, (list, tuple, set)) else ""
+    raise OptionError(
+        f"read: {given!r:.60} is not a path (expected a file, directory or glob pattern as str or os.PathLike{hint})"
+    )
+
+
 def _columns(columns: Iterable[str] | None, base: tuple[str, ...]) -> tuple[str, ...]:
     extra = [columns] if isinstance(columns, str) else list(columns or ())
     for tag in extra:
@@ -208,17 +276,18 @@ def _columns(columns: Iterable[str] | None, base: tuple[str, ...]) -> tuple[str,
     return tuple(dict.fromkeys([*base, *extra]))
 
 
-def _expand(paths: Iterable[str | os.PathLike]) -> list[tuple[str, bool]]:
+def _expand(paths: Iterable[str]) -> list[tuple[str, bool]]:
     """Files to read, each with whether it was named explicitly (not found in a directory).
 
-    A file reached twice (e.g. a directory and a pattern inside it) is read once.
+    In the order of their real paths. A file reached twice (e.g. a directory and a pattern
+    inside it) is read once. A named
+    pipe or device given is passed on, to be refused by name when read.
     """
     files: list[tuple[str, bool]] = []
-    for given in paths:
-        path = os.fspath(given)
+    for path in paths:
         if os.path.isdir(path):
             files.extend(_directory(path))
-        elif os.path.isfile(path):
+        elif os.path.exists(path):
             files.append((path, True))
         elif glob.has_magic(path):
             matches = sorted(glob.glob(path))
@@ -231,11 +300,15 @@ def _expand(paths: Iterable[str | os.PathLike]) -> list[tuple[str, bool]]:
     once: dict[str, tuple[str, bool]] = {}
     for path, explicit in files:
         once.setdefault(os.path.realpath(path), (path, explicit))
-    return list(once.values())
+    # Files are read in one canonical order (by real path), so that records, duplicates kept
+    # and every sum over records are the same whatever order the paths were given in.
+    return [once[real] for real in sorted(once)]
 
 
 def _directory(path: str) -> list[tuple[str, bool]]:
-    names = sorted(n for n in os.listdir(path) if not n.startswith(".") and os.path.isfile(os.path.join(path, n)))
+    """The entries of a directory but hidden ones and subdirectories, in name order; a named
+    pipe or a device among them is ignored (and listed) when read."""
+    names = sorted(n for n in os.listdir(path) if not n.startswith(".") and not os.path.isdir(os.path.join(path, n)))
     return [(os.path.join(path, n), False) for n in names]
 
 

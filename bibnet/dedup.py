@@ -10,15 +10,27 @@ on the records still left:
 
 Rounds 2 and 3 never merge records that are known to differ: two different UTs from the same
 database (e.g. two ``WOS:`` numbers; but ``WOS:`` and ``MEDLINE:`` copies of one paper do
-merge), or two different DOIs. So distinct book reviews sharing a book's title stay apart.
+merge), or two different DOIs (round 3). So distinct book reviews sharing a book's title stay
+apart. Nor do they merge two kinds of work: a data set (Data Citation Index, ``DRCI:``;
+publication type ``PT R``, or document type ``DT`` "Data set", "Data study", "Software",
+"Repository") or a patent (``PT P``, ``DT`` "Patent") and a publication, though they share a
+DOI or a title and year. Round 3 does not merge two publication types (``PT``: J journal,
+B book, S series, C proceedings) either, as different works share titles (a book and its
+review); round 2 does, as a DOI names one work whose copies two databases may type J and S.
+Copies of several types are split by type, and a copy of unknown type then stays apart. ``DT``
+is not compared word for word: each database has its own words (``Article`` in ``WOS:``,
+``research-article`` in ``KJD:``). A column the records lack is not used.
 
 Of each group of copies the most recent is kept: the latest export date (``DA``) where the
 files have it (exports without ``DA`` count as older), else the copy read last (the file
-given last, or the later line of one file).
+given last, or the later line of one file). But when copies from several databases merge
+(rounds 2 and 3), the Web of Science Core Collection copy (``WOS:``) is kept first, then a
+copy with a DOI, then the most recent.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -31,19 +43,23 @@ if TYPE_CHECKING:  # pragma: no cover
     from bibnet.keyword_fields import SplitKeywords
 
 #: Columns compared between a dropped copy and the kept one (``differs`` column).
-COMPARED = ("UT", "DI", "TI", "SO", "DT", "DE", "ID", "PY", "TC", "Z9", "DA")
+COMPARED = ("UT", "DI", "TI", "SO", "DT", "PT", "DE", "ID", "PY", "TC", "Z9", "DA")
+#: Document types (``DT``, any item, lower case) of data records: the Data Citation Index's.
+_DATA_TYPES = r"(^|;)\s*(data set|data study|software|repository)\s*(;|$)"
 
 
 def deduplicate(
     records: pd.DataFrame, *, fields: Mapping[str, SplitKeywords] | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Remove duplicate records, keeping the most recent copy of each.
+    """Remove duplicate records, keeping the most recent copy of each (across databases: the
+    ``WOS:`` copy, then one with a DOI).
 
     Parameters
     ----------
     records
-        Records in input order (files in the order given, then line order) with at least
-        the columns ``UT``, ``DI``, ``TI``, ``PY``, ``DA``, ``file`` and ``line``.
+        Records in input order (files in the order given, then line order) with the columns
+        ``file`` and ``line``, and those of ``UT``, ``DI``, ``TI``, ``PY``, ``DA``, ``PT``,
+        ``DT`` they have (the document types keep copies apart only where present).
     fields
         Keyword fields held split rather than as columns (a lean read), one row per record:
         compared for ``differs`` like the columns.
@@ -54,25 +70,30 @@ def deduplicate(
         ``kept``: the records without duplicates, in input order, with a fresh RangeIndex.
         ``duplicates``: one row per dropped copy: ``file``, ``line``, ``UT``, ``DI``, ``TI``,
         ``PY``, ``key`` (``"UT"``, ``"DOI"`` or ``"title+year"``: how it was matched),
-        ``kept_file``, ``kept_line``, ``reason`` (why that copy was kept) and ``differs``
-        (the fields whose values differ, ``", "``-joined, e.g. ``"TC, Z9"``).
+        ``kept_file``, ``kept_line``, ``reason`` (why that copy was kept: ``"more recent
+        export (DA)"``, ``"later in the file"``, ``"file read later"``, ``"Web of Science Core
+        Collection (WOS:)"``, ``"has a DOI"``) and ``differs`` (the fields whose values differ,
+        ``", "``-joined, e.g. ``"TC, Z9"``).
     """
     n = len(records)
     ut = _col(records, "UT")
     ut = pc.utf8_upper(pc.utf8_trim_whitespace(ut))
     database = _database(ut)
 
-    rank = _recency(records)
+    recency = _recency(records)
     winner = np.arange(n)
     alive = np.ones(n, dtype=bool)
     key_name = np.full(n, "", dtype=object)
     doi = _normal_doi(_col(records, "DI"))
-    for name, make_key, conflicts in (
-        ("UT", lambda: ut, ()),
-        ("DOI", lambda: doi, ((ut, database),)),
-        ("title+year", lambda: _title_year(_col(records, "TI"), _col(records, "PY")), ((ut, database), (doi, None))),
+    kind = functools.cache(lambda: _kind(records))
+    # Per round: the key, the types a group is split by, and what keeps a group apart.
+    for name, make_key, make_types, make_conflicts in (
+        ("UT", lambda: ut, lambda: (), lambda: ()),
+        ("DOI", lambda: doi, lambda: (kind(),), lambda: ((ut, database),)),
+        ("title+year", lambda: _title_year(_col(records, "TI"), _col(records, "PY")),
+         lambda: (kind(), _col(records, "PT", normal=True)), lambda: ((ut, database), (doi, None))),
     ):
-        if conflicts and _all_apart(alive, ut, database):
+        if name != "UT" and _all_apart(alive, ut, database):
             # Nothing merges in this round, so nothing changes for the next one either: the
             # title keys, the costliest, are not even computed.
             break
@@ -80,8 +101,15 @@ def deduplicate(
         rows = np.flatnonzero(alive & _notnull(key))
         if rows.size < 2:
             continue
+        # The copies of one UT are one database's record: the most recent wins. Across databases
+        # the Core Collection's copy wins, then one with a DOI.
+        rank = recency if name == "UT" else _preference(database, doi, recency)
         group = pc.dictionary_encode(key.take(pa.array(rows))).indices.to_numpy()
-        ok = ~_conflicted(group, rows, conflicts)
+        for types in make_types():
+            rows, group = _split(rows, group, types)
+        if rows.size < 2:
+            continue
+        ok = ~_conflicted(group, rows, make_conflicts())
         rows, group = rows[ok[group]], group[ok[group]]
         best = np.full(ok.size, -1, dtype=np.int64)
         order = np.argsort(rank[rows], kind="stable")  # ascending: the last write per group wins
@@ -98,7 +126,9 @@ def deduplicate(
         winner = again
 
     kept = records.iloc[np.flatnonzero(alive)].reset_index(drop=True)
-    return kept, _duplicates_table(records, fields or {}, np.flatnonzero(~alive), winner, key_name)
+    lost = np.flatnonzero(~alive)
+    table = _duplicates_table(records, fields or {}, lost, winner, key_name)
+    return kept, _preferred_reasons(table, database, doi, lost, winner, key_name)
 
 
 def _all_apart(alive: np.ndarray, ut: pa.Array, database: pa.Array) -> bool:
@@ -109,12 +139,65 @@ def _all_apart(alive: np.ndarray, ut: pa.Array, database: pa.Array) -> bool:
     return ut.take(rows).null_count == 0 and len(pc.unique(database.take(rows))) <= 1
 
 
-def _col(records: pd.DataFrame, name: str) -> pa.Array:
-    """A column as a pyarrow string array (all null if absent)."""
+def _col(records: pd.DataFrame, name: str, *, normal: bool = False) -> pa.Array:
+    """A column as a pyarrow string array (all null if absent); ``normal``: trimmed, upper
+    case, and empty as null."""
     if name not in records.columns:
         return pa.nulls(len(records), pa.large_string())
     values = pa.array(records[name].astype("string[pyarrow]"))
-    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    if normal:
+        values = pc.utf8_upper(pc.utf8_trim_whitespace(values))
+        values = pc.if_else(pc.equal(values, ""), pa.scalar(None, values.type), values)
+    return values
+
+
+def _kind(records: pd.DataFrame) -> pa.Array:
+    """The kind of work of each record: ``"data"``, ``"patent"``, ``"publication"``, or null
+    where neither ``PT`` nor ``DT`` says.
+
+    From ``PT`` (R: data, P: patent, any other code: a publication), else from ``DT``.
+    """
+    pt = _col(records, "PT", normal=True)
+    dt = pc.utf8_lower(_col(records, "DT", normal=True))
+    data = pc.or_kleene(pc.equal(pt, "R"), pc.and_kleene(pc.is_null(pt), pc.match_substring_regex(dt, _DATA_TYPES)))
+    patent = pc.or_kleene(pc.equal(pt, "P"), pc.and_kleene(pc.is_null(pt), pc.match_substring(dt, "patent")))
+    known = pc.or_(pc.is_valid(pt), pc.is_valid(dt))
+    kind = pc.if_else(pc.fill_null(data, False), "data", pc.if_else(pc.fill_null(patent, False), "patent", "publication"))
+    return pc.if_else(known, kind, pa.scalar(None, pa.string()))
+
+
+def _split(rows: np.ndarray, group: np.ndarray, types: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Groups that hold several ``types`` (e.g. a data set and an article) split by type; their
+    records of unknown type (null) leave, as they could be of either. Groups renumbered 0..k-1."""
+    if types.null_count == len(types):  # a column the records lack splits nothing
+        return rows, group
+    code = pc.fill_null(pc.dictionary_encode(types.take(pa.array(rows))).indices, -1).to_numpy().astype(np.int64)
+    known = code >= 0
+    if not known.any():
+        return rows, group
+    span = int(code.max()) + 1
+    pairs = np.unique(group[known] * span + code[known])
+    mixed = np.bincount(pairs // span, minlength=int(group.max()) + 1)[group] > 1
+    keep = ~mixed | known
+    rows, group, code, mixed = rows[keep], group[keep], code[keep], mixed[keep]
+    if rows.size == 0:
+        return rows, group
+    _, group = np.unique(np.column_stack([group, np.where(mixed, code, -1)]), axis=0, return_inverse=True)
+    return rows, group.ravel()
+
+
+def _preference(database: pa.Array, doi: pa.Array, recency: np.ndarray) -> np.ndarray:
+    """Rank of each record among copies from several databases (higher wins): a ``WOS:``
+    UT first, then a DOI, then :func:`_recency`."""
+    order = np.lexsort((recency, _notnull(doi), _is_wos(database)))
+    rank = np.empty(len(recency), dtype=np.int64)
+    rank[order] = np.arange(len(recency))
+    return rank
+
+
+def _is_wos(database: pa.Array) -> np.ndarray:
+    return pc.fill_null(pc.equal(database, "WOS"), False).to_numpy(zero_copy_only=False)
 
 
 def _notnull(values: pa.Array) -> np.ndarray:
@@ -157,6 +240,8 @@ def _conflicted(group: np.ndarray, rows: np.ndarray, checks) -> np.ndarray:
     bad = np.zeros(int(group.max()) + 1, dtype=bool)
     take = pa.array(rows)
     for values, scope in checks:
+        if values.null_count == len(values):  # a column the records lack keeps nothing apart
+            continue
         frame = pd.DataFrame(
             {
                 "group": group,
@@ -190,7 +275,7 @@ def _duplicates_table(
     else:
         newer = np.zeros(len(lost), dtype=bool)
     same_file = (kept["file"] == dropped["file"]).to_numpy(dtype=bool)
-    reason = np.where(newer, "more recent export (DA)", np.where(same_file, "later in the file", "file given later"))
+    reason = np.where(newer, "more recent export (DA)", np.where(same_file, "later in the file", "file read later"))
     table["reason"] = pd.array(reason, dtype="string[pyarrow]")
     differs = pd.Series("", index=table.index, dtype=object)
     for c in COMPARED:
@@ -203,4 +288,22 @@ def _duplicates_table(
             continue
         differs = differs + np.where(same, "", c + ", ")
     table["differs"] = pd.array(differs.str.removesuffix(", ").to_numpy(dtype=object), dtype="string[pyarrow]")
+    return table
+
+
+def _preferred_reasons(
+    table: pd.DataFrame, database: pa.Array, doi: pa.Array, lost: np.ndarray, winner: np.ndarray, key: np.ndarray
+) -> pd.DataFrame:
+    """``reason`` of the copies dropped, across databases, for a ``WOS:`` copy or one with a DOI."""
+    across = key[lost] != "UT"
+    if not across.any():
+        return table
+    wos, has_doi = _is_wos(database), _notnull(doi)
+    kept = winner[lost]
+    by_wos = across & wos[kept] & ~wos[lost]
+    by_doi = across & ~by_wos & has_doi[kept] & ~has_doi[lost] & (wos[kept] == wos[lost])
+    reason = table["reason"].to_numpy(dtype=object)
+    reason[by_wos] = "Web of Science Core Collection (WOS:)"
+    reason[by_doi] = "has a DOI"
+    table["reason"] = pd.array(reason, dtype="string[pyarrow]")
     return table

@@ -31,6 +31,16 @@ LabelCase = Literal["lower", "original"]
 FIELD_TAGS: dict[str, tuple[str, ...]] = {"author": ("DE",), "plus": ("ID",), "all": ("DE", "ID")}
 #: Human-readable names, as VOSviewer's wizard calls the units.
 FIELD_NAMES: dict[str, str] = {"all": "All keywords", "author": "Author keywords", "plus": "Keywords Plus"}
+#: Removed from keywords (RE2 classes; see :func:`clean_counted`): an ANSI CSI sequence
+#: (``ESC [ 3 1 m``), then single characters.
+_ANSI = r"\x{1b}\[[0-?]*[ -/]*[@-~]"
+_REMOVED = (r"[\x{0}-\x{8}\x{e}-\x{1f}\x{7f}-\x{84}\x{86}-\x{9f}\x{200b}-\x{200d}\x{2060}\x{202a}-\x{202e}"
+            r"\x{2066}-\x{2069}\x{feff}\x{fffe}\x{ffff}]")
+#: Control characters that break a line: a space.
+_BREAKS = r"[\x{b}\x{c}\x{85}]"
+_CONTROL = f"{_REMOVED}|{_BREAKS}"
+_MESSY = rf"\s\s|[^\S ]|{_CONTROL}"
+_FIXES = ((_ANSI, ""), (_REMOVED, ""), (_BREAKS, " "), (r"\s+", " "))
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,10 @@ class KeywordOccurrences:
     author
         For ``field="all"``: the part of :attr:`matrix` where the keyword is among the
         record's author keywords (DE); ``None`` otherwise.
+    control_characters_removed
+        Number of keyword occurrences (pieces of the records' keyword fields, before the
+        thesaurus) that held control, bidirectional-override or zero-width characters, which
+        :func:`clean` removed.
     """
 
     field: str
@@ -59,6 +73,7 @@ class KeywordOccurrences:
     labels: np.ndarray
     matrix: sp.csr_matrix
     author: sp.csr_matrix | None = None
+    control_characters_removed: int = 0
 
     @property
     def occurrences(self) -> np.ndarray:
@@ -80,16 +95,42 @@ def clean(values: pa.Array, *, lower: bool = True) -> pa.Array:
     """Clean keyword strings as VOSviewer does: trim, collapse white space, lower-case.
 
     Lower-casing is Unicode-aware (utf8proc), so Cyrillic, Kazakh and accented Latin
-    keywords fold correctly.
+    keywords fold correctly. Control characters, bidirectional overrides and isolates and
+    zero-width characters are removed first (see :func:`clean_counted`).
     """
-    # Few keywords hold a run of white space or a tab: a regex match finds them at a sixth of
-    # the cost of a regex replacement on all of them, which then runs on those few only.
-    messy = pc.match_substring_regex(values, r"\s\s|[^\S ]")
+    return clean_counted(values, lower=lower)[0]
+
+
+def clean_counted(values: pa.Array, *, lower: bool = True) -> tuple[pa.Array, np.ndarray]:
+    """:func:`clean`, and which values held characters that are removed.
+
+    Removed: the C0 and C1 control characters, and an ANSI colour sequence (``ESC[31m``) as a
+    whole. Not removed, but a space like other white space: tab, line feed and carriage return
+    (the separators of the exports), and vertical tab, form feed and next line (U+0085), which
+    separate words. Also removed: the bidirectional embeddings, overrides and isolates
+    (U+202A-U+202E, U+2066-U+2069), the zero-width characters (U+200B-U+200D, U+2060, U+FEFF)
+    and the noncharacters U+FFFE and U+FFFF. They are invalid in XML (GEXF, GraphML, SVG),
+    invisible, or reorder and colour what tables and terminals show.
+
+    Returns
+    -------
+    cleaned, changed
+        The cleaned values, and per value (``bool`` array) whether it held such characters.
+    """
+    changed = np.zeros(len(values), dtype=bool)
+    # Few keywords hold a run of white space, a tab or a control character: a regex match
+    # finds them at a sixth of the cost of a regex replacement on all of them, which then
+    # runs on those few only.
+    messy = pc.fill_null(pc.match_substring_regex(values, _MESSY), False)
     if pc.any(messy).as_py():
-        fixed = pc.replace_substring_regex(values.filter(messy), pattern=r"\s+", replacement=" ")
-        values = pc.replace_with_mask(values, messy, fixed)
+        few = values.filter(messy)
+        controlled = pc.match_substring_regex(few, _CONTROL).to_numpy(zero_copy_only=False)
+        changed[np.flatnonzero(messy.to_numpy(zero_copy_only=False))[controlled]] = True
+        for pattern, replacement in _FIXES:
+            few = pc.replace_substring_regex(few, pattern=pattern, replacement=replacement)
+        values = pc.replace_with_mask(values, messy, few)
     values = pc.utf8_trim(values, characters=" ")
-    return pc.utf8_lower(values) if lower else values
+    return (pc.utf8_lower(values) if lower else values), changed
 
 
 def _encode_sorted(values: pa.Array) -> tuple[np.ndarray, pa.Array]:
@@ -157,7 +198,8 @@ def extract(
     raw_codes = np.concatenate([np.zeros(0, np.int64)] + [p.codes + start for start, (_, p) in zip(starts, parts, strict=False)])
     raw_uniques = pa.concat_arrays([pa.array([], pa.large_string())] + [p.pieces for _, p in parts])
     del parts
-    spellings = clean(raw_uniques, lower=False)
+    spellings, changed = clean_counted(raw_uniques, lower=False)
+    controls = int(np.count_nonzero(changed[raw_codes]))
     lowered = pc.utf8_lower(spellings)
     if thesaurus:
         lowered = pa.array([thesaurus.get(k, k) for k in lowered.to_pylist()], pa.large_string())
@@ -177,7 +219,8 @@ def extract(
     else:
         spelling_codes, spelling_uniques = _encode_sorted(spellings)
         labels = _original_labels(keys, occ_key[author_flag], spelling_codes[raw_codes[author_flag]], spelling_uniques)
-    return KeywordOccurrences(field=field, keys=keys, labels=labels, matrix=matrix, author=author)
+    return KeywordOccurrences(field=field, keys=keys, labels=labels, matrix=matrix, author=author,
+                              control_characters_removed=controls)
 
 
 def _split_fields(source: Corpus | pd.DataFrame, tags: Sequence[str]) -> tuple[int, list[tuple[str, SplitKeywords]]]:

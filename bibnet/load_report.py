@@ -7,6 +7,7 @@ The reports are plain frozen values (``str()`` for people, ``to_dict()`` for
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -18,6 +19,11 @@ from bibnet.readers import Skip
 
 #: Tags whose share of non-empty values the report gives.
 COVERAGE = ("DE", "ID", "PY", "TC", "AB")
+
+
+class SkippedInputWarning(UserWarning):
+    """Malformed records or unreadable files that a load left out (all listed in its
+    :class:`LoadReport`). The command line, which prints the report, silences it."""
 
 
 @dataclass(frozen=True)
@@ -92,8 +98,12 @@ class LoadReport:
     years
         ``(first, last)`` publication year of the kept records, or ``None``.
     ignored
-        Files met in a directory that are not exports (a README, ...), each as
+        Files met in a directory that are not exports (a README, ..., a named pipe), each as
         ``"path: why"``.
+    unreadable
+        Exports that could not be read (another encoding, cut short, ...), left out because
+        ``read(..., skip_unreadable=True)`` asked so, each as ``"path: why"``; their records
+        are in no count.
     """
 
     files: tuple[FileReport, ...]
@@ -106,6 +116,11 @@ class LoadReport:
     fields: dict[str, float] = field(default_factory=dict)
     years: tuple[int, int] | None = None
     ignored: tuple[str, ...] = ()
+    unreadable: tuple[str, ...] = ()
+
+    def file_warnings(self) -> tuple[str, ...]:
+        """Every file's warnings (missing or empty fields, ...), each as ``"path: warning"``."""
+        return tuple(f"{f.path}: {w}" for f in self.files for w in f.warnings)
 
     def to_dict(self) -> dict[str, Any]:
         """The report as the JSON object of ``bibnet info --json``."""
@@ -120,13 +135,16 @@ class LoadReport:
             "fields": dict(self.fields),
             "years": list(self.years) if self.years else None,
             "ignored": list(self.ignored),
+            "unreadable": list(self.unreadable),
         }
 
     def __str__(self) -> str:
         n_files = len(self.files)
+        n_bad = len(self.unreadable)
+        unreadable = f" {n_bad} unreadable file{'s' * (n_bad != 1)} skipped." if n_bad else ""
         lines = [
             f"Read {n_files} file{'s' * (n_files != 1)}, {self.records_read} records: {self.records} kept, "
-            f"{self.duplicates} duplicates removed, {self.skipped} malformed skipped."
+            f"{self.duplicates} duplicates removed, {self.skipped} malformed skipped.{unreadable}"
         ]
         width = max((len(f.path) for f in self.files), default=0)
         for f in self.files:
@@ -143,6 +161,7 @@ class LoadReport:
             shares = ", ".join(f"{tag} {share:.1%}" for tag, share in self.fields.items())
             lines.append(f"Records with a non-empty field: {shares}")
         lines.extend(f"Ignored (not an export): {i}" for i in self.ignored)
+        lines.extend(f"Skipped (unreadable): {u}" for u in self.unreadable)
         if self.skipped_detail:
             lines.append("Skipped (malformed):")
             lines.extend(f"  {s}" for s in self.skipped_detail)
@@ -166,6 +185,7 @@ def build_report(
     has_ab: np.ndarray,
     duplicates: pd.DataFrame,
     ignored: list[str],
+    unreadable: Sequence[str] = (),
 ) -> LoadReport:
     """The :class:`LoadReport` of a finished load.
 
@@ -186,6 +206,8 @@ def build_report(
         The dropped copies, as :func:`bibnet.dedup.deduplicate` describes them.
     ignored
         Files in a directory that are not exports, each as ``"path: why"``.
+    unreadable
+        Exports left out because they could not be read, each as ``"path: why"``.
     """
     per_file = duplicates["file"].value_counts() if len(duplicates) else pd.Series(dtype=int)
     files = [replace(f, duplicates=int(per_file.get(f.path, 0))) for f in files]
@@ -218,4 +240,5 @@ def build_report(
         fields={tag: round(share, 4) for tag, share in shares.items()},
         years=(int(years.min()), int(years.max())) if len(years) else None,
         ignored=tuple(ignored),
+        unreadable=tuple(unreadable),
     )

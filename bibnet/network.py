@@ -22,6 +22,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from bibnet.clustering import Clustering, ClusterParams, cluster
+from bibnet.errors import OptionError
 from bibnet.keyword_fields import SplitKeywords
 from bibnet.keywords import FIELD_NAMES, KeywordOccurrences, clean
 from bibnet.layout import Layout, LayoutParams, layout
@@ -29,10 +30,20 @@ from bibnet.memory import release
 from bibnet.normalize import normalize
 from bibnet.options import resolve, takes
 from bibnet.scores import keyword_scores
-from bibnet.selection import Cleaning, NetworkParams, Selection, occurrences, select
+from bibnet.selection import Cleaning, NetworkParams, Selection, check_mappable, occurrences, select
 
 if TYPE_CHECKING:  # pragma: no cover
     from bibnet.corpus import Corpus
+
+
+class KeywordNotFound(OptionError, KeyError):
+    """A keyword asked for is not in the network.
+
+    An :class:`~bibnet.errors.OptionError` (one line on the command line), and a ``KeyError``
+    for code that looks keywords up like a mapping.
+    """
+
+    __str__ = Exception.__str__  # the message as given, not quoted as KeyError would
 
 
 @dataclass(frozen=True)
@@ -63,6 +74,9 @@ class NetworkSummary:
     cleaning: Cleaning | None = None
     #: Set by :func:`bibnet.analysis.analyze`: the overlap of the top author keywords and Keywords Plus.
     author_vs_plus_overlap: dict[str, Any] | None = None
+    #: Keyword occurrences that held control or invisible characters, removed (see
+    #: :func:`bibnet.keywords.clean_counted`); in ``summary.json`` only when not 0.
+    control_characters_removed: int = 0
 
     @property
     def field_name(self) -> str:
@@ -101,6 +115,8 @@ class NetworkSummary:
             out["cleaning"] = self.cleaning.to_dict()
         if self.author_vs_plus_overlap is not None:
             out["author_vs_plus_overlap"] = self.author_vs_plus_overlap
+        if self.control_characters_removed:  # absent for clean exports: their summary.json stays as it was
+            out["control_characters_removed"] = self.control_characters_removed
         return out
 
     def describe(self) -> str:
@@ -118,6 +134,9 @@ class NetworkSummary:
                      f"{c.keywords_meeting_threshold_before:,} above the threshold before)")
         if self.components > 1:
             text += f"; {self.components} unconnected parts (--largest-component keeps the largest)"
+        if self.control_characters_removed:
+            text += (f"; control or invisible characters removed from {self.control_characters_removed:,} "
+                     f"keyword occurrence{'' if self.control_characters_removed == 1 else 's'}")
         return text
 
 
@@ -219,6 +238,7 @@ class Network:
             layout_method=p.method if p is not None else None,
             layout=p.params if p is not None else None,
             cleaning=self.cleaning,
+            control_characters_removed=self.keywords.control_characters_removed,
         )
 
     def describe(self) -> str:
@@ -227,17 +247,31 @@ class Network:
 
     # -- tracing back to records -----------------------------------------------------------
     def column(self, label: str) -> int:
-        """Column index of a keyword, found by label or cleaned keyword (case-insensitive)."""
+        """Column index of a keyword, found by label or cleaned keyword (case-insensitive).
+
+        Raises
+        ------
+        KeywordNotFound
+            The keyword is not in the network (an :class:`~bibnet.errors.OptionError` and a
+            ``KeyError``).
+        """
+        if not isinstance(label, str):
+            raise OptionError(f"a keyword must be text, got {label!r}")
         key = clean(pa.array([label], pa.large_string()))[0].as_py()
         hits = np.flatnonzero(self.items["key"].to_numpy() == key)
         if len(hits) == 0:
-            raise KeyError(f"keyword {label!r} is not in the network")
+            raise KeywordNotFound(f"keyword {label!r} is not in the network")
         return int(hits[0])
 
     def documents(self, *labels: str) -> pd.DataFrame:
         """The records that contain all the given keywords (one keyword, or a link's two).
 
         With their keyword fields as text (``DE``, ``ID``), also after a lean read.
+
+        Raises
+        ------
+        KeywordNotFound
+            A keyword is not in the network (see :meth:`column`).
         """
         if not labels:
             raise TypeError("documents() needs at least one keyword")
@@ -303,11 +337,19 @@ def build_network(source: Corpus | pd.DataFrame, *, params: NetworkParams | None
     Returns
     -------
     Network
+
+    Raises
+    ------
+    NoKeywordsError
+        The map would be empty: the records have no keyword in the field, or no keyword
+        occurs ``min_occurrences`` times (an :class:`~bibnet.errors.InputError` that says
+        why and what to do).
     """
     params = resolve(NetworkParams, params, options)
     records = source.records if not isinstance(source, pd.DataFrame) else source
     try:
         occ = occurrences(source, params=params)
+        check_mappable(source, occ.keywords, params=params)
         sel = select(occ.keywords, params=params)
         return Network(
             items=_items(occ.keywords, sel, records),

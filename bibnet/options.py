@@ -102,6 +102,8 @@ class Params:
             if spec.path and isinstance(value, os.PathLike):
                 object.__setattr__(self, name, os.fspath(value))  # a Path given for a file name
             _check(name, spec, getattr(self, name), type_hints(type(self))[name])
+            if base_type(type_hints(type(self))[name]) is int and isinstance(value, float):
+                object.__setattr__(self, name, int(value))  # 2.0 checked as a whole number: recorded as 2
         self.check()
 
     def check(self) -> None:

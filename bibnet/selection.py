@@ -17,8 +17,8 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from bibnet.cooccurrence import COUNTINGS, cooccurrence, record_weights
-from bibnet.errors import OptionError
-from bibnet.keywords import FIELD_NAMES, Field, KeywordOccurrences, LabelCase, extract
+from bibnet.errors import InputError, OptionError
+from bibnet.keywords import FIELD_NAMES, FIELD_TAGS, Field, KeywordOccurrences, LabelCase, extract
 from bibnet.normalize import NORMALIZATIONS
 from bibnet.options import Params, option
 
@@ -128,6 +128,98 @@ def occurrences(source: Corpus | pd.DataFrame, *, params: NetworkParams) -> Occu
         keywords_meeting_threshold_before=int((occ.occurrences >= params.min_occurrences).sum()),
     )
     return Occurrences(cleaned, suggestions=suggestions, cleaning=cleaning)
+
+
+class NoKeywordsError(InputError):
+    """The map would be empty: the field has no keyword, or none meets the threshold.
+
+    The message names the field, says why and what to do; the parts are kept too.
+
+    Attributes
+    ----------
+    field
+        The keyword field (``"all"``, ``"author"``, ``"plus"``).
+    reason, hint
+        Why there is no keyword to map, and what to do about it.
+    """
+
+    def __init__(self, field: str, reason: str, hint: str) -> None:
+        super().__init__(f"{FIELD_NAMES[field]}: {reason}; {hint}")
+        self.field, self.reason, self.hint = field, reason, hint
+
+
+#: What each keyword tag holds, in words.
+_TAG_WHAT = {"DE": "author keywords", "ID": "Keywords Plus"}
+#: Of each field, the other field to map when it has no keyword.
+_OTHER_FIELD = {"author": "plus", "plus": "author"}
+_EXPORT_HINT = "export the records from the Web of Science Core Collection with Record Content 'Full Record' (it has DE and ID)"
+
+
+def check_mappable(source: Corpus | pd.DataFrame, occ: KeywordOccurrences, *, params: NetworkParams) -> None:
+    """Raise :class:`NoKeywordsError` when no keyword of ``occ`` would be mapped.
+
+    ``source`` (what ``occ`` was extracted from) tells why a field has no keyword at all.
+    """
+    if len(occ.keys) == 0:
+        raise NoKeywordsError(params.keywords, *_why_no_keywords(source, params))
+    counts = occ.occurrences
+    if int(counts.max()) >= params.min_occurrences:
+        return
+    top = occ.counts().iloc[0]  # ties: the first label
+    n = int(top["occurrences"])
+    raise NoKeywordsError(
+        params.keywords,
+        f"no keyword occurs at least {params.min_occurrences} times (the most frequent, {top['label']!r}, "
+        f"occurs {'once' if n == 1 else f'{n} times'})",
+        "lower --min-occurrences",
+    )
+
+
+def _why_no_keywords(source: Corpus | pd.DataFrame, params: NetworkParams) -> tuple[str, str]:
+    """Why the field of ``params`` has no keyword in ``source``, and what to do (the hint)."""
+    records: pd.DataFrame = getattr(source, "records", source)
+    if len(records) == 0:
+        return "there are no records", "check the exports and the load report (bibnet info)"
+    tags = FIELD_TAGS[params.keywords]
+    what = {"all": "keywords"}.get(params.keywords, _TAG_WHAT[tags[0]])
+    states = {tag: _tag_state(source, tag) for tag in tags}
+    if "filled" in states.values():  # text, yet no keyword: separators or characters removed, or the thesaurus
+        if params.thesaurus:
+            return f"the thesaurus {params.thesaurus} drops every keyword", "check its 'replace by' column"
+        holds = "holds" if len(tags) == 1 else "hold"
+        return f"the records have no {what} ({' and '.join(tags)} {holds} only separators or blanks)", _EXPORT_HINT
+    if set(states.values()) == {"absent"}:
+        why = f"no {' or '.join(tags)} column"
+    elif set(states.values()) == {"empty"}:
+        why = f"{' and '.join(tags)} {'is' if len(tags) == 1 else 'are'} empty in every record"
+    else:
+        why = ", ".join(f"no {tag} column" if s == "absent" else f"{tag} is empty in every record" for tag, s in states.items())
+    other = _OTHER_FIELD.get(params.keywords)
+    if other is not None and _tag_state(source, FIELD_TAGS[other][0]) == "filled":
+        hint = f"map the {_TAG_WHAT[FIELD_TAGS[other][0]]} instead (--keywords {other})"
+    else:
+        hint = _EXPORT_HINT
+    return f"the records have no {what} ({why})", hint
+
+
+def _tag_state(source: Corpus | pd.DataFrame, tag: str) -> Literal["absent", "empty", "filled"]:
+    """Whether the records have a keyword field: ``"absent"`` (no file has the column),
+    ``"empty"`` (empty in every record) or ``"filled"``."""
+    held = getattr(source, "keyword_fields", {})
+    records: pd.DataFrame = getattr(source, "records", source)
+    if tag in held:
+        filled = bool(held[tag].lengths.any())
+    elif tag in records.columns:
+        filled = bool(records[tag].notna().any())
+    else:
+        return "absent"
+    if filled:
+        return "filled"
+    # A read fills a column no file has with nulls; its report says so, file by file.
+    files = getattr(getattr(source, "report", None), "files", ())
+    if files and all(any(w.startswith(f"no {tag} column") for w in f.warnings) for f in files):
+        return "absent"
+    return "empty"
 
 
 def select(occ: KeywordOccurrences, *, params: NetworkParams) -> Selection:

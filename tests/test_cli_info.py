@@ -26,26 +26,26 @@ def test_json_contract():
     result = run(str(WOS / "tab"), str(WOS / "plaintext"), "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert [Path(f["path"]).name for f in report["files"]] == [
+    assert [Path(f["path"]).name for f in report["files"]] == [  # read in path order: plaintext/ before tab/
+        "metaknowledge_savedrecs.txt",
+        "wosfile_wos_plaintext.txt",
         "ecolmodellingqrps_savedrecs.txt",
         "labnetwork_savedrecs.txt",
         "rmp_savedrecs.txt",
         "wosfile_wos_tab_delimited_win_utf16.txt",
         "wosfile_wos_tab_delimited_win_utf8.txt",
-        "metaknowledge_savedrecs.txt",
-        "wosfile_wos_plaintext.txt",
     ]
-    first = report["files"][0]
+    first = report["files"][2]
     assert (first["format"], first["encoding"], first["records"]) == ("wos-tab", "utf-16le", 10)
-    assert report["files"][-1]["format"] == "wos-plain"
-    # the plain-text copy of the 50 wosfile records is given last: it is kept
+    assert report["files"][0]["format"] == "wos-plain"
+    # the UTF-8 tab copy of the 50 wosfile records is read last: it is kept
     assert (report["records_read"], report["records"], report["duplicates"], report["skipped"]) == (875, 775, 100, 0)
     assert report["skipped_detail"] == []
     assert set(report["fields"]) == {"DE", "ID", "PY", "TC", "AB"}
     assert all(0 <= v <= 1 for v in report["fields"].values())
     assert report["years"] == [1974, 2023]
     assert len(report["duplicates_detail"]) == 100
-    assert report["duplicates_detail"][0]["kept_file"].endswith("wosfile_wos_plaintext.txt")
+    assert report["duplicates_detail"][0]["kept_file"].endswith("wosfile_wos_tab_delimited_win_utf8.txt")
 
 
 def test_text_report():

@@ -167,7 +167,8 @@ def test_sample_folders(path, read_, kept, years):
 def test_tab_and_plain_of_the_same_records_dedup_to_50():
     corpus = bibnet.read(WOS / "tab" / "wosfile_*.txt", WOS / "plaintext" / "wosfile_wos_plaintext.txt")
     assert (corpus.report.records_read, len(corpus)) == (150, 50)
-    assert set(corpus.records["file"]) == {str(WOS / "plaintext" / "wosfile_wos_plaintext.txt")}
+    # files are read in path order, and of identical copies the one read last is kept
+    assert set(corpus.records["file"]) == {str(WOS / "tab" / "wosfile_wos_tab_delimited_win_utf8.txt")}
 
 
 def test_file_warnings_for_missing_or_empty_fields():
@@ -189,18 +190,18 @@ def test_file_warnings_for_missing_or_empty_fields():
 # -- paths ----------------------------------------------------------------------------------------
 
 
-def test_paths_mix_files_directories_and_globs_in_order():
+def test_paths_mix_files_directories_and_globs_read_in_path_order():
     corpus = bibnet.read(
         str(WOS / "plaintext" / "metaknowledge_savedrecs.txt"),
         WOS / "edge_cases",
         str(WOS / "tab" / "ecol*.txt"),
     )
     names = [Path(f.path).name for f in corpus.report.files]
-    assert names == [
-        "metaknowledge_savedrecs.txt",
+    assert names == [  # edge_cases/ < plaintext/ < tab/, whatever the order given
         "ecolmodellingqrps_savedrecs-search_2019-02-13.txt",
         "pavement_defect_analysis_savedrecs.txt",
         "whs_climate_savedrecs_1.txt",
+        "metaknowledge_savedrecs.txt",
         "ecolmodellingqrps_savedrecs.txt",
     ]
     first_rows = corpus.records.drop_duplicates("file")["file"].map(lambda p: Path(p).name).tolist()
@@ -242,17 +243,18 @@ def test_directory_without_exports(tmp_path):
 # -- de-duplication ---------------------------------------------------------------------------------
 
 
-def test_identical_files_keep_the_file_given_last():
-    a, b = IMAG / "imaginaries_savedrecs_4.txt", IMAG / "imaginaries_savedrecs_5.txt"
-    for first, last in ((a, b), (b, a)):
-        corpus = bibnet.read(first, last)
+def test_identical_files_keep_the_file_read_last():
+    """Files are read in path order whatever the order given; of identical copies the last read is kept."""
+    first, last = IMAG / "imaginaries_savedrecs_4.txt", IMAG / "imaginaries_savedrecs_5.txt"
+    for given in ((first, last), (last, first)):
+        corpus = bibnet.read(*given)
         check_totals(corpus.report)
         assert (corpus.report.records_read, len(corpus), corpus.report.duplicates) == (1000, 500, 500)
         assert set(corpus.records["file"]) == {str(last)}
         assert [f.duplicates for f in corpus.report.files] == [500, 0]
         d = corpus.report.duplicates_detail[0]
         assert (d.file, d.line, d.kept_file, d.kept_line) == (str(first), 2, str(last), 2)
-        assert (d.key, d.reason, d.differs) == ("UT", "file given later", "")
+        assert (d.key, d.reason, d.differs) == ("UT", "file read later", "")
         assert "500 of " in str(corpus.report)
 
 
@@ -328,15 +330,16 @@ def test_dedup_rounds():
         ]
     )
     kept, dups = deduplicate(records)
-    assert kept["line"].tolist() == [3, 4, 5, 6, 7, 9, 10, 13]
+    # Across databases the WOS: copy is kept, though read first (lines 2, 12).
+    assert kept["line"].tolist() == [2, 4, 5, 6, 7, 9, 10, 12]
     assert isinstance(kept.index, pd.RangeIndex)
     assert dups[["line", "key", "kept_line"]].values.tolist() == [
-        [2, "DOI", 3],
+        [3, "DOI", 2],
         [8, "title+year", 10],
-        [11, "UT", 13],  # dropped for line 12, which was dropped for line 13
-        [12, "DOI", 13],
+        [11, "UT", 12],
+        [13, "DOI", 12],
     ]
-    assert dups["differs"].tolist() == ["UT, DI, TI", "UT, TI", "UT, DI", "UT, DI"]  # raw values compared
+    assert dups["differs"].tolist() == ["UT, DI, TI", "UT, TI", "DI", "UT, DI"]  # raw values compared
 
 
 def test_dedup_records_all_with_wos_uts_skip_the_doi_and_title_rounds(monkeypatch):

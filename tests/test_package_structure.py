@@ -238,3 +238,8 @@ def test_readme_python_api_example_runs(tmp_path, monkeypatch):
     namespace: dict[str, object] = {}
     exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - the README's own example
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["map.json", "map.txt", "network.txt", "summary.json"]
+
+
+def test_whole_floats_are_recorded_as_integers():
+    assert NetworkParams(min_occurrences=2.0).to_dict()["min_occurrences"] == 2
+    assert type(NetworkParams(min_occurrences=2.0).min_occurrences) is int

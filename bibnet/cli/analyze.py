@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import click
@@ -32,7 +31,7 @@ from bibnet.run import AnalysisParams
 @cluster_options
 @layout_options
 @params_options(AnalysisParams)
-def command(paths: tuple[str, ...], strict: bool, out: str, **opts: Any) -> None:
+def command(paths: tuple[str, ...], strict: bool, skip_unreadable: bool, out: str, **opts: Any) -> None:
     """Analyse the WoS exports in PATH... (default: wos_exports/) for all keywords, author
     keywords and Keywords Plus, and write VOSviewer files, tables, figures and a report to OUT.
 
@@ -40,18 +39,25 @@ def command(paths: tuple[str, ...], strict: bool, out: str, **opts: Any) -> None
     """
     from bibnet.analysis import analyze, published_summary
     from bibnet.corpus import read
+    from bibnet.readwrite.run_folder import output_folder
 
-    corpus = read(*default_inputs(paths), strict=strict, lean=True)
-    print_load_report(corpus.report)
-    layout = layout_params(opts)
-    result = analyze(
-        corpus, Path(out), network_params=network_params(opts), clustering=cluster_params(opts), layout=layout,
-        laid_out=layout is not None, params=params_from(AnalysisParams, opts), progress=_progress(),
-    )
+    # The folder is checked, and its temporary sibling made, before anything is read; analyze()
+    # writes into that folder (nested, it does not make another) and this block swaps it in.
+    inputs = [*default_inputs(paths), *filter(None, [network_params(opts).thesaurus])]
+    with output_folder(out, inputs=inputs, name="--out") as folder:
+        corpus = read(*default_inputs(paths), strict=strict, skip_unreadable=skip_unreadable, lean=True)
+        print_load_report(corpus.report)
+        layout = layout_params(opts)
+        result = analyze(
+            corpus, folder, network_params=network_params(opts), clustering=cluster_params(opts), layout=layout,
+            laid_out=layout is not None, params=params_from(AnalysisParams, opts), progress=_progress(),
+        )
+    for text in result.skipped.values():
+        click.echo(f"bibnet: warning: {text}; the other fields are analysed", err=True)
     for line in published_summary(result):
         click.echo(line)
     click.echo(f"wrote {len(result.files)} files to {out}/: " + ", ".join(
-        sorted({str(p.relative_to(out).parts[0]) for p in result.files})))
+        sorted({str(p.relative_to(folder).parts[0]) for p in result.files})))
 
 
 def _progress() -> Callable[[str, int], None] | None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import warnings
 from pathlib import Path
 
 import click
 
 import bibnet
+from bibnet.cli.options import report_not_warn, skip_unreadable_option
 from bibnet.corpus import read
 from bibnet.errors import InputError
 
@@ -28,15 +28,15 @@ def default_exports() -> Path:
 @click.argument("paths", nargs=-1, metavar="[PATH]...")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
 @click.option("--strict", is_flag=True, help="Stop at a malformed record instead of skipping it.")
-def command(paths: tuple[str, ...], as_json: bool, strict: bool) -> None:
+@skip_unreadable_option
+@report_not_warn
+def command(paths: tuple[str, ...], as_json: bool, strict: bool, skip_unreadable: bool) -> None:
     """Read WoS exports and print the load report.
 
     PATH: files, directories or glob patterns (default: wos_exports/). Each file's format
     (tab-delimited or plain text) and encoding are recognised from its content.
     """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # skipped records are in the report itself
-        corpus = read(*(paths or (default_exports(),)), strict=strict)
+    corpus = read(*(paths or (default_exports(),)), strict=strict, skip_unreadable=skip_unreadable)
     report = corpus.report
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
@@ -44,3 +44,5 @@ def command(paths: tuple[str, ...], as_json: bool, strict: bool) -> None:
         click.echo(str(report))
     if report.skipped:
         click.echo(f"bibnet: warning: {report.skipped} malformed record(s) skipped (see the report)", err=True)
+    if report.unreadable:
+        click.echo(f"bibnet: warning: {len(report.unreadable)} unreadable file(s) skipped (see the report)", err=True)

@@ -28,7 +28,7 @@ from bibnet.readwrite.folder import GRAPH_FORMATS
 @selection_options
 @cluster_options
 @layout_options
-def command(paths: tuple[str, ...], strict: bool, out: str, formats: tuple[str, ...], **opts) -> None:
+def command(paths: tuple[str, ...], strict: bool, skip_unreadable: bool, out: str, formats: tuple[str, ...], **opts) -> None:
     """Write a VOSviewer keyword co-occurrence map of the WoS exports in PATH...
 
     PATH may be files, folders and glob patterns; with none, the sample in wos_exports/ is used.
@@ -37,13 +37,17 @@ def command(paths: tuple[str, ...], strict: bool, out: str, formats: tuple[str, 
     from bibnet.corpus import read
     from bibnet.network import build_network
     from bibnet.readwrite.folder import save
+    from bibnet.readwrite.run_folder import output_folder
 
-    corpus = read(*default_inputs(paths), strict=strict, lean=True)
-    print_load_report(corpus.report)
-    net = build_network(corpus, params=network_params(opts)).cluster(params=cluster_params(opts))
-    lp = layout_params(opts)
-    if lp is not None:
-        net = net.layout(params=lp)
-    written = save(net, Path(out), formats=formats)
+    # The folder is checked, and its temporary sibling made, before anything is read.
+    inputs = [*default_inputs(paths), *filter(None, [network_params(opts).thesaurus])]
+    with output_folder(out, inputs=inputs, name="--out") as folder:
+        corpus = read(*default_inputs(paths), strict=strict, skip_unreadable=skip_unreadable, lean=True)
+        print_load_report(corpus.report)
+        net = build_network(corpus, params=network_params(opts)).cluster(params=cluster_params(opts))
+        lp = layout_params(opts)
+        if lp is not None:
+            net = net.layout(params=lp)
+        written = save(net, folder, formats=formats)
     click.echo(net.describe())
-    click.echo("wrote " + ", ".join(str(p) for p in written.values()))
+    click.echo("wrote " + ", ".join(str(Path(out) / p.relative_to(folder)) for p in written.values()))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -13,6 +15,9 @@ from bibnet.layout import LayoutParams
 from bibnet.options import Option, Params, base_type, options, type_hints
 from bibnet.options import defaults as bibnet_defaults
 from bibnet.selection import NetworkParams
+
+if TYPE_CHECKING:  # pragma: no cover
+    from bibnet.load_report import LoadReport
 
 P = TypeVar("P", bound=Params)
 
@@ -38,9 +43,35 @@ def default_inputs(paths: tuple[str, ...]) -> tuple[str, ...]:
     raise click.UsageError("no PATH given and no wos_exports/ folder here")
 
 
+#: ``--skip-unreadable``, for every command that reads exports (``bibnet info`` too).
+skip_unreadable_option = click.option(
+    "--skip-unreadable", is_flag=True,
+    help="Leave out (and list) export files that cannot be read, e.g. re-saved in another encoding or cut short, "
+         "instead of stopping.",
+)
+
+
+def report_not_warn(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Run ``command`` with bibnet's warning about skipped records and files silenced: the
+    load report says it, in one line, and Python's ``UserWarning`` line (with a source path)
+    would say it again. Library users keep the warning."""
+
+    @functools.wraps(command)  # keeps click's parameters (__dict__) and the signature
+    def run(*args: Any, **kwargs: Any) -> Any:
+        from bibnet.load_report import SkippedInputWarning  # the command line imports bibnet lazily
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SkippedInputWarning)
+            return command(*args, **kwargs)
+
+    return run
+
+
 input_options = _stack(
     click.argument("paths", nargs=-1, type=click.Path()),
     click.option("--strict", is_flag=True, help="Stop at the first malformed record instead of skipping it."),
+    skip_unreadable_option,
+    report_not_warn,
 )
 
 
@@ -119,15 +150,21 @@ layout_options = _stack(
 )
 
 
-def print_load_report(report) -> None:
-    """The load report on stderr: every run says what was read, kept, skipped and dropped."""
+def print_load_report(report: LoadReport) -> None:
+    """The load report on stderr: every run says what was read, kept, skipped and dropped,
+    and each file's warnings (``bibnet info`` shows them under the file)."""
+    unreadable = f", {len(report.unreadable)} unreadable file(s) skipped" if report.unreadable else ""
     click.echo(
         f"read {report.records_read:,} records from {len(report.files)} files: {report.records:,} kept, "
-        f"{report.duplicates:,} duplicates removed, {report.skipped:,} skipped",
+        f"{report.duplicates:,} duplicates removed, {report.skipped:,} skipped{unreadable}",
         err=True,
     )
+    for warning in report.file_warnings():
+        click.echo(f"  warning: {warning}", err=True)
     for skip in report.skipped_detail:
         click.echo(f"  skipped: {skip}", err=True)
+    for entry in report.unreadable:
+        click.echo(f"  unreadable, skipped: {entry}", err=True)
     if report.ignored:
         names = ", ".join(entry.split(": ", 1)[0] for entry in report.ignored)
         click.echo(f"  ignored {len(report.ignored)} file(s) that are not WoS exports: {names}", err=True)

@@ -22,10 +22,13 @@ def command(network_file: str, map_file: str | None, out: str, normalization: st
     """Cluster and lay out the VOSviewer network in NETWORK_FILE ("create a map based on network
     data"); writes OUT/map.txt, OUT/network.txt, OUT/map.json and OUT/summary.json."""
     from bibnet.readwrite import read_vosviewer, write_map_folder
+    from bibnet.readwrite.run_folder import output_folder
     from bibnet.remap import remap
 
-    result = remap(read_vosviewer(map_file, network_file), normalization=normalization,
-                   clustering=cluster_params(opts), layout_params=layout_params(opts))
-    written = write_map_folder(Path(out), result.map, summary=result.summary())
+    # The folder is checked, and its temporary sibling made, before anything is read.
+    with output_folder(out, inputs=[network_file, *filter(None, [map_file])], name="--out") as folder:
+        result = remap(read_vosviewer(map_file, network_file), normalization=normalization,
+                       clustering=cluster_params(opts), layout_params=layout_params(opts))
+        written = write_map_folder(folder, result.map, summary=result.summary())
     click.echo(result.describe())
-    click.echo("wrote " + ", ".join(str(p) for p in written.values()))
+    click.echo("wrote " + ", ".join(str(Path(out) / p.relative_to(folder)) for p in written.values()))

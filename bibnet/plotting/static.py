@@ -90,7 +90,9 @@ def static_writer(*, workers: int | None = None) -> Iterator:
     are drawn by ``workers`` processes (default: one per core; 1 draws each at once, in this
     process) and all are written when the ``with`` block ends. A 300-dpi PNG takes about a
     second, so on 2 cores the 16 pictures of ``bibnet analyze`` take half as long. Each file
-    is the same, byte for byte, whichever process draws it.
+    is the same, byte for byte, whichever process draws it. A block left through an exception
+    (an error, Ctrl-C, SIGTERM on the command line) cancels the pictures not yet drawn and
+    ends the workers at once (:class:`bibnet.workers.WorkerPool`).
     """
     from bibnet.workers import cpus, pool
 

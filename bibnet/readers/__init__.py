@@ -16,11 +16,12 @@ To add a format (e.g. Scopus CSV), write one module with such a class and add on
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Protocol
 
 from bibnet.errors import InputError
-from bibnet.readers.text import ReadResult, Skip, Text, decode, load
+from bibnet.readers.text import ReadResult, Skip, Text, decode, load, peek
 from bibnet.readers.wos_plain import WosPlain
 from bibnet.readers.wos_tab import WosTab
 
@@ -36,6 +37,8 @@ class Reader(Protocol):
 
     def read(self, text: Text, *, columns: Sequence[str]) -> ReadResult: ...
 
+
+_TAG = re.compile(r"[A-Z][A-Z0-9]")  # a Web of Science field tag
 
 #: Every input format bibnet reads, in the order they are tried.
 READERS: tuple[Reader, ...] = (
@@ -59,6 +62,23 @@ def detect(text: Text) -> Reader:
             return reader
     expected = " or ".join(r.expected for r in READERS)
     raise InputError(f"{text.path}: {_what_it_looks_like(head)}; expected {expected}")
+
+
+def looks_like_export(head: str) -> bool:
+    """Whether the start of a file, however damaged (:func:`~bibnet.readers.text.peek`), is that
+    of an export: a reader recognises it, or its first line is a ``FN``/``PT`` start or a row of
+    field tags (double quotes removed, as Excel leaves them).
+
+    A file in a directory that cannot be read is left out only when this says no (a README,
+    a picture, a VOSviewer map); an export that cannot be read is an error, not a file to pass over.
+    """
+    head = head.lstrip("\ufeff")
+    if any(reader.sniff(head) for reader in READERS):
+        return True
+    first = head.split("\n", 1)[0].rstrip("\r")
+    cells = [cell.strip().strip('"') for cell in first.split("\t")]
+    tags = sum(1 for cell in cells if _TAG.fullmatch(cell))
+    return first.lstrip('"').startswith(("FN ", "PT ")) or cells[0] == "PT" or (len(cells) >= 3 and 2 * tags >= len(cells))
 
 
 def read_file(path: str, *, columns: Sequence[str]) -> tuple[Reader, Text, ReadResult]:
@@ -95,4 +115,7 @@ def _what_it_looks_like(head: str) -> str:
     return f"not a Web of Science export (first line {first[:40]!r})"
 
 
-__all__ = ["READERS", "Reader", "ReadResult", "Skip", "Text", "decode", "detect", "load", "read_file", "source_of"]
+__all__ = [
+    "READERS", "Reader", "ReadResult", "Skip", "Text", "decode", "detect", "load", "looks_like_export", "peek", "read_file",
+    "source_of",
+]

@@ -6,14 +6,21 @@ with or without BOM, UTF-16 LE/BE with BOM) and line ends (CRLF, LF, or the lone
 "Mac" exports). The Web of Science readers, the VOSviewer map, network and JSON readers and
 the thesaurus reader all open their files with it. Readers then work on UTF-8 bytes only,
 which is what pyarrow parses fastest, and return a :class:`ReadResult`.
+
+Only regular files are read: a named pipe would block and a device like ``/dev/zero`` never
+ends, so they are refused by name before a byte is read (:func:`peek` too, which shows the
+start of a file that cannot be decoded, to tell a damaged export from a README).
 """
 
 from __future__ import annotations
 
 import codecs
 import mmap
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import pyarrow as pa
@@ -145,12 +152,13 @@ def load(path: str | Path, *, expected: str = WOS_EXPORT, allow_empty: bool = Fa
     Raises
     ------
     InputError
-        If the file cannot be read, or :func:`decode` rejects it.
+        If the file cannot be read, is not a regular file (a named pipe, a device, a
+        directory), or :func:`decode` rejects it.
     """
     path = str(path)
     body: bytes | memoryview
     try:
-        with open(path, "rb") as fh:
+        with _open_regular(path) as fh:
             encoding, skip = _bom(fh.read(4))
             if encoding is not None and encoding.startswith("utf-16"):
                 # Transcoded straight from the page cache: reading the (twice as large) UTF-16
@@ -165,6 +173,39 @@ def load(path: str | Path, *, expected: str = WOS_EXPORT, allow_empty: bool = Fa
     return _decode_body(body, encoding, path, expected=expected, allow_empty=allow_empty)
 
 
+def peek(path: str | Path, size: int = 4096) -> str:
+    """The first ``size`` bytes of a file as text, however damaged, for telling what it is.
+
+    The BOM names the encoding, else UTF-16LE if it looks so, else UTF-8; bytes that do not
+    decode are replaced, so a Latin-1 file or a UTF-16 file cut short still shows its first line.
+
+    Raises
+    ------
+    InputError
+        If the file cannot be opened or is not a regular file.
+    """
+    path = str(path)
+    try:
+        with _open_regular(path) as fh:
+            head = fh.read(size)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read file ({exc.strerror or exc})") from None
+    encoding, skip = _bom(head[:4])
+    if encoding is None and _looks_like_bomless_utf16(head):
+        encoding = "utf-16le"
+    return head[skip:].decode(encoding or "utf-8", errors="replace")
+
+
+def regular_file_problem(path: str | Path) -> str | None:
+    """Why ``path`` is not a regular file (``"not a regular file (a named pipe)"``), or None if
+    it is one (symbolic links followed); the file is not opened, so a named pipe cannot block."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None  # missing or unreachable: opening it says why
+    return None if stat.S_ISREG(mode) else f"not a regular file ({_kind(mode)})"
+
+
 def decode(raw: bytes, *, path: str) -> Text:
     """Decode the bytes of a file into :class:`Text`.
 
@@ -175,6 +216,38 @@ def decode(raw: bytes, *, path: str) -> Text:
     """
     encoding, skip = _bom(raw[:4])
     return _decode_body(raw[skip:] if skip else raw, encoding, path, expected=WOS_EXPORT, allow_empty=False)
+
+
+def _open_regular(path: str) -> BinaryIO:
+    """Open a regular file for reading; anything else is refused before a byte is read.
+
+    A named pipe would block the open until something writes to it, and a device like
+    ``/dev/zero`` never ends: the open does not wait (``O_NONBLOCK``, which regular files
+    ignore) and the file's type is checked on the open descriptor, so that a file swapped
+    for a pipe after a check of its name is refused too.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError:
+        problem = regular_file_problem(path)  # a socket cannot be opened at all: say what it is
+        if problem:
+            raise InputError(f"{path}: {problem}") from None
+        raise
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise InputError(f"{path}: not a regular file ({_kind(mode)})")
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _kind(mode: int) -> str:
+    """What a file that is not a regular file is, for messages."""
+    kinds = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+    return next((name for test, name in kinds if test(mode)), "a special file")
 
 
 def _bom(head: bytes) -> tuple[str | None, int]:

@@ -21,10 +21,17 @@ tab-delimited export. ``ER`` ends a record, ``EF`` the file.
 
 The parse is vectorised: numpy classifies every line (field start, continuation, record
 end) and pyarrow joins and pivots the wanted fields; Python runs per malformed record only.
+
+Damage, found in the same pass and handled in Python for the few lines concerned: a ``PT``
+field inside a record (its ``ER`` line lost), or a second ``UT`` in one (``ER`` and ``PT``
+lost), starts a new record; an ``FN``/``VR`` header further down (two exports in one file)
+ends the record it falls in, which is then cut short; a tag repeated in a record keeps its
+first value. Each is reported with its line.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -33,9 +40,11 @@ import pyarrow.compute as pc
 
 from bibnet.errors import InputError
 from bibnet.readers.text import ReadResult, Skip, Text
+from bibnet.readers.wos_tab import at_lines
 
 #: Fields with one value per line; their lines are joined with "; " as in tab-delimited files.
 ONE_PER_LINE = frozenset({"AU", "AF", "BA", "BF", "BE", "CA", "CR", "C1"})
+_BOM = b"\xef\xbb\xbf"
 
 
 def _code(tag: str) -> int:
@@ -64,10 +73,13 @@ class WosPlain:
         if not data.endswith(b"\n"):
             data += b"\n"
         lines = _Lines(data)
+        if lines.starts_with_bom():  # exports joined byte for byte: the second one's BOM starts a line
+            lines = _Lines(re.sub(b"(?m)^(EF)?" + _BOM, rb"\1", data))
         if lines.n_records == 0:
             raise InputError(f"{text.path}: no records (expected {self.expected})")
         reasons, warnings = _problems(lines)
-        table = _fields(text, lines, columns)
+        table, repeated = _fields(text, lines, columns)
+        warnings.extend(repeated)
         empty = np.ones(lines.n_records, dtype=bool)
         for col in table.columns:
             empty &= col.is_null().to_numpy(zero_copy_only=False)
@@ -118,31 +130,143 @@ class _Lines:
         self.attached = self.cont & (above >= 0) & self.field_start[np.maximum(above, 0)]
         self.orphan = self.cont & ~self.attached
         self.stray = ~(blank | self.cont | is_tag)  # neither a field nor a continuation
+        self.headers = self._later_headers()
+        self.stray[self.headers] = False
 
-        # Record of each line: the number of ER lines before it; a last record without ER
-        # (a file cut short) counts as a record too.
-        self.record = np.cumsum(end_rec) - end_rec
+        # Record of each line: the number of record starts before it (after an ER line, or
+        # at a line that begins a record before the last one ended); a last record without
+        # ER (a file cut short) counts as a record too.
+        fields = np.flatnonzero(self.field_start)
+        ef_ends = _ef_inside(self.code, end_rec, fields)
+        end_rec[ef_ends] = True
         self.end_line = np.flatnonzero(end_rec)
-        n_complete = self.end_line.size
-        self.has_tail = bool(np.any(self.field_start & (self.record == n_complete)))
-        self.n_records = n_complete + self.has_tail
+        after_er = np.cumsum(end_rec) - end_rec
+        self.length = length
+        starts, self.notes, self.cut = _starts_inside(self, after_er, fields)
+        if ef_ends:
+            self.notes.insert(0, f"{at_lines([e + 1 for e in ef_ends])}: EF inside a record (its ER line missing?): "
+                                 "the record ends there")
+        self.record = _numbered(after_er, starts)
+        more, notes = _second_uts(self.code, self.record, fields)
+        if more:
+            starts = sorted(starts + more)
+            self.notes += notes
+            self.record = _numbered(after_er, starts)
+        n_started = self.end_line.size + len(starts)
+        self.has_tail = bool(np.any(self.field_start & (self.record == n_started)))
+        self.n_records = n_started + self.has_tail
         # Field of each line: continuations belong to the field above them.
         self.field = np.cumsum(self.field_start) - 1
-        # Line where each record starts (its first field; -1 if it has none).
+        # Line where each record starts (its first field; -1 if it has none), and its ER line.
         self.first = np.full(self.n_records, -1, dtype=np.int64)
-        starts_at = np.flatnonzero(self.field_start)
-        recs, idx = np.unique(self.record[starts_at], return_index=True)
-        self.first[recs] = starts_at[idx]
+        recs, idx = np.unique(self.record[fields], return_index=True)
+        self.first[recs] = fields[idx]
+        self.ends = np.full(self.n_records, -1, dtype=np.int64)
+        self.ends[self.record[self.end_line]] = self.end_line
+
+    def _later_headers(self) -> np.ndarray:
+        """First lines (0-based) of the FN/VR headers after line 1: another export in the same file.
+
+        ``EFFN ...`` is one too: the first export did not end with a line end.
+        """
+        fn = self.code == _code("FN")
+        for i in np.flatnonzero(self.stray).tolist():
+            fn[i] = self.data.startswith(b"EFFN ", int(self.start[i]))
+        header = fn | ((self.code == _code("VR")) & ~np.r_[False, fn[:-1]])  # VR without FN above
+        header[0] = False
+        return np.flatnonzero(header)
+
+    def starts_with_bom(self) -> bool:
+        """Whether a line starts with a BOM, or with EF and a BOM (the line is then no field)."""
+        return any(self.data.startswith((_BOM, b"EF" + _BOM), int(self.start[i])) for i in np.flatnonzero(self.stray))
 
     def record_line(self, r: int) -> int:
         """1-based line of record ``r``: its first field, else its ER line."""
-        return int(self.first[r] if self.first[r] >= 0 else self.end_line[r]) + 1
+        return int(self.first[r] if self.first[r] >= 0 else self.ends[r]) + 1
 
     def tags(self) -> tuple[str, ...]:
         """Field tags in order of first appearance."""
         codes = self.code[self.field_start]
         unique, first = np.unique(codes, return_index=True)
         return tuple(chr(c >> 8) + chr(c & 0xFF) for c in unique[np.argsort(first)].tolist())
+
+
+def _numbered(after_er: np.ndarray, starts: list[int]) -> np.ndarray:
+    """Record of each line, from the ER lines above it and the other record starts."""
+    if not starts:
+        return after_er
+    begins = np.zeros(after_er.size, dtype=np.int64)
+    begins[starts] = 1
+    return after_er + np.cumsum(begins)
+
+
+def _ef_inside(code: np.ndarray, end_rec: np.ndarray, fields: np.ndarray) -> list[int]:
+    """EF lines (0-based) that end a record, its ER line lost or turned into EF."""
+    ers = np.flatnonzero(end_rec)
+    found = []
+    for e in np.flatnonzero(code == _code("EF")).tolist():  # one, in a clean file
+        k = int(np.searchsorted(ers, e))
+        since = int(ers[k - 1]) + 1 if k else 0
+        if np.searchsorted(fields, e) > np.searchsorted(fields, since):
+            found.append(e)
+    return found
+
+
+def _starts_inside(lines: _Lines, after_er: np.ndarray, fields: np.ndarray) -> tuple[list[int], list[str], list[int]]:
+    """Record starts that no ER line announced (0-based lines), the warnings about them, and
+    the later headers that cut a record short.
+
+    A PT field that is not its record's first (the ER line above it lost or mangled) starts
+    a record; so does a later export's header, which also ends the record it falls in.
+    """
+    later = fields[1:]
+    # A PT with no value (an ER line turned into PT) starts nothing: the next PT J does.
+    pt = later[(after_er[later] == after_er[fields[:-1]]) & (lines.code[later] == _code("PT")) & (lines.length[later] > 3)]
+    if pt.size == 0 and lines.headers.size == 0:  # a clean file
+        return [], [], []
+    starts: list[int] = []
+    pt_starts: list[int] = []
+    cut: list[int] = []
+    notes = [f"line {h + 1}: a second FN/VR header (two exports in one file?): the records after it are read too"
+             for h in lines.headers.tolist()]
+    candidates = sorted([(int(i), True) for i in pt] + [(int(h), False) for h in lines.headers])
+    for line, is_pt in candidates:
+        k = int(np.searchsorted(lines.end_line, line))
+        since = max(starts[-1] if starts else 0, int(lines.end_line[k - 1]) + 1 if k else 0)
+        if np.searchsorted(fields, line) == np.searchsorted(fields, since):
+            continue  # no field since the record began: this line begins it anyway
+        starts.append(line)
+        (pt_starts if is_pt else cut).append(line)
+    if pt_starts:
+        news = "a new record starts there" if len(pt_starts) == 1 else "a new record starts at each"
+        notes.append(f"{at_lines([p + 1 for p in pt_starts])}: PT inside a record (its ER line missing?): {news}")
+    return starts, notes, cut
+
+
+def _second_uts(code: np.ndarray, record: np.ndarray, fields: np.ndarray) -> tuple[list[int], list[str]]:
+    """Record starts in records with two UT fields (their ER and PT lines lost), and warnings.
+
+    The later record begins at the first field after the first UT whose tag the record
+    already had (fields come in the same order in every record), else at the second UT.
+    """
+    uts = fields[code[fields] == _code("UT")]
+    twice = np.unique(record[uts][1:][record[uts][1:] == record[uts][:-1]])
+    starts, notes = [], []
+    for r in twice.tolist():
+        mine = fields[record[fields] == r].tolist()
+        ut_at = [f for f in mine if code[f] == _code("UT")]
+        begin, after_ut = mine[0], False
+        seen: set[int] = set()  # tags of the record so far
+        for f in mine:
+            ut_ahead = next((u for u in ut_at if u >= f), None)
+            if after_ut and ut_ahead is not None and int(code[f]) in seen:
+                starts.append(f)
+                notes.append(f"line {ut_ahead + 1}: a second UT in the record of line {begin + 1} "
+                             f"(its ER and PT lines missing?): a new record starts at line {f + 1}")
+                begin, seen, after_ut = f, set(), False
+            after_ut |= bool(code[f] == _code("UT"))
+            seen.add(int(code[f]))
+    return starts, notes
 
 
 def _problems(lines: _Lines) -> tuple[dict[int, str], list[str]]:
@@ -160,7 +284,9 @@ def _problems(lines: _Lines) -> tuple[dict[int, str], list[str]]:
     for r, i in zip(spoiled.tolist(), bad[inside][at].tolist(), strict=True):
         what = "is not a field (no two-letter tag)" if lines.stray[i] else "continues no field"
         reasons[r] = f"line {i + 1} {what}"
-    warnings = []
+    for h in lines.cut:
+        reasons[int(lines.record[h]) - 1] = f"truncated record: no ER line before the header at line {h + 1} (file cut short?)"
+    warnings = list(lines.notes)
     if not inside.all():
         outside = bad[~inside]
         warnings.append(f"{outside.size} line(s) outside any record ignored (first: line {outside[0] + 1})")
@@ -171,8 +297,9 @@ def _problems(lines: _Lines) -> tuple[dict[int, str], list[str]]:
     return reasons, warnings
 
 
-def _fields(text: Text, lines: _Lines, columns: Sequence[str]) -> pa.Table:
-    """One string column per wanted tag the file has, one row per record (null where absent)."""
+def _fields(text: Text, lines: _Lines, columns: Sequence[str]) -> tuple[pa.Table, list[str]]:
+    """One string column per wanted tag the file has, one row per record (null where absent);
+    and a warning per wanted tag that a record has twice (its first value is kept)."""
     field_code = lines.code[lines.field_start]
     wanted = np.isin(field_code, _codes(columns))
     sel = np.flatnonzero((lines.field_start | lines.attached) & (lines.field >= 0))
@@ -200,11 +327,14 @@ def _fields(text: Text, lines: _Lines, columns: Sequence[str]) -> pa.Table:
     record = lines.record[sel][starts_field]
 
     out = {}
+    warnings = []
     for name in columns:
         mine = np.flatnonzero(tag == _code(name))
         if mine.size == 0:
             continue
         rows, first = np.unique(record[mine], return_index=True)  # a repeated tag: first one wins
+        if rows.size < mine.size:
+            warnings.append(_repeated(lines, name, record[mine], sel[starts_field][mine]))
         index = np.full(lines.n_records, -1, dtype=np.int64)
         index[rows] = mine[first]
         column = values.take(pa.array(index, mask=index < 0))
@@ -213,4 +343,17 @@ def _fields(text: Text, lines: _Lines, columns: Sequence[str]) -> pa.Table:
         except pa.ArrowInvalid:
             raise text.utf8_error() from None
         out[name] = pc.if_else(pc.greater(pc.utf8_length(column), 0), column, pa.scalar(None, pa.string()))
-    return pa.table(out)  # no column at all: every record is empty, which read() rejects
+    return pa.table(out), warnings  # no column at all: every record is empty, which read() rejects
+
+
+def _repeated(lines: _Lines, name: str, records: np.ndarray, at: np.ndarray) -> str:
+    """The warning about tag ``name`` repeated in records (``records``, ``at``: record and
+    0-based line of each of its fields, in file order)."""
+    rows, counts = np.unique(records, return_counts=True)
+    twice = rows[counts > 1]
+    if twice.size == 1:
+        where = at[records == twice[0]] + 1
+        return (f"tag {name} appears {where.size} times in the record at line {lines.record_line(int(twice[0]))} "
+                f"({at_lines(where)}); the first value is used")
+    starts = [lines.record_line(r) for r in twice.tolist()]
+    return f"tag {name} appears more than once in {twice.size} records ({at_lines(starts)}); the first value of each is used"

@@ -2,7 +2,8 @@
 
 ``bibnet map``, ``bibnet remap`` and ``bibnet analyze`` (once per keyword field) all write
 through :func:`write_map_folder`. Each file is written under a temporary name and renamed
-when complete, so a file of the folder is never half-written.
+when complete, so a file of the folder is never half-written; the commands write the whole
+folder at once through :func:`bibnet.readwrite.run_folder.output_folder`.
 """
 
 from __future__ import annotations
@@ -96,8 +97,11 @@ def write_map_folder(
 
         txt, csv = directory / f"{stem}thesaurus_auto.txt", directory / f"{stem}thesaurus_auto.csv"
         csv_tmp = _temporary(csv)
-        _atomic(txt, lambda tmp: write_thesaurus(thesaurus, tmp, explain_path=csv_tmp))
-        os.replace(csv_tmp, csv)
+        try:
+            _atomic(txt, lambda tmp: write_thesaurus(thesaurus, tmp, explain_path=csv_tmp))
+            os.replace(csv_tmp, csv)
+        finally:
+            csv_tmp.unlink(missing_ok=True)
         paths["thesaurus_auto.txt"], paths["thesaurus_auto.csv"] = txt, csv
     return paths
 
