@@ -405,3 +405,20 @@ def test_sigkill_leaves_no_worker_and_the_next_run_clears_its_folder(tmp_path):
     assert leftovers(tmp_path) == [f".results.tmp-{proc.pid}"]  # a killed process cannot clean up
     code, _, _ = run(*MAP, "--out", str(out))
     assert code == 0 and leftovers(tmp_path) == [] and manifest(out) == MAP_FILES
+
+
+def test_save_from_python_checks_the_folder_and_writes_it_whole(tmp_path):
+    import pandas as pd
+
+    import bibnet
+    from bibnet.readwrite import save
+
+    records = pd.DataFrame({"DE": ["a; b; c", "a; b", "a; c"], "PY": [2020, 2021, 2022], "TC": [1, 2, 3]})
+    net = bibnet.build_network(records, min_occurrences=1)
+    with pytest.raises(bibnet.BibnetError, match=r"^cannot write output folder /proc/x: "):
+        save(net, "/proc/x")
+    paths = save(net, tmp_path / "out")
+    assert paths["map.txt"] == tmp_path / "out" / "map.txt" and paths["map.txt"].is_file()
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        ".bibnet-manifest.json", "map.json", "map.txt", "network.txt", "summary.json"]
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no temporary folder left

@@ -237,7 +237,8 @@ def test_readme_python_api_example_runs(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, object] = {}
     exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - the README's own example
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["map.json", "map.txt", "network.txt", "summary.json"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        ".bibnet-manifest.json", "map.json", "map.txt", "network.txt", "summary.json"]
 
 
 def test_whole_floats_are_recorded_as_integers():

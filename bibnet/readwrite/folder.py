@@ -21,6 +21,7 @@ import pandas as pd
 from bibnet.errors import OptionError
 from bibnet.readwrite import graphs
 from bibnet.readwrite.convert import AUTHOR_SHARE_COLUMN, to_vosviewer
+from bibnet.readwrite.run_folder import output_folder
 from bibnet.readwrite.vosjson import write_json
 from bibnet.readwrite.vosmap import VOSviewerMap, write_map, write_network
 
@@ -121,9 +122,15 @@ def write_vosviewer(vmap: VOSviewerMap, directory: str | Path, *, stem: str = ""
 
 
 def save(net: Network, directory: str | Path, *, formats: Sequence[str] = ()) -> dict[str, Path]:
-    """Write a network's map folder (:func:`write_map_folder`): VOSviewer files and ``summary.json``."""
-    return write_map_folder(directory, to_vosviewer(net), summary=net.summary().to_dict(), formats=formats,
-                            json_only=(AUTHOR_SHARE_COLUMN,), thesaurus=net.suggestions)
+    """Write a network's map folder (:func:`write_map_folder`): VOSviewer files and ``summary.json``.
+
+    The folder is checked first and built beside ``directory``, then swapped in
+    (:func:`~bibnet.readwrite.run_folder.output_folder`): a failure leaves it as it was.
+    """
+    with output_folder(directory) as folder:
+        paths = write_map_folder(folder, to_vosviewer(net), summary=net.summary().to_dict(), formats=formats,
+                                 json_only=(AUTHOR_SHARE_COLUMN,), thesaurus=net.suggestions)
+    return {name: Path(directory) / path.relative_to(folder) for name, path in paths.items()}
 
 
 def _temporary(path: Path) -> Path:
