@@ -85,7 +85,9 @@ def output_folder(path: str | os.PathLike[str], *, inputs: Iterable[str | os.Pat
     """
     given = Path(path)
     target = Path(os.path.realpath(given))  # a symbolic link to a folder: the folder it points to is replaced
-    if str(target) in _ACTIVE:
+    if any(target == Path(active) or Path(active) in target.parents for active in _ACTIVE):
+        # Inside a folder this process is building (analyze's per-field folders): that one is swapped in whole.
+        target.mkdir(parents=True, exist_ok=True)
         yield given
         return
     label = f"{name} {os.fspath(path)}"
