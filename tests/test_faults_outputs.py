@@ -317,31 +317,26 @@ def test_pool_left_by_an_exception_ends_its_workers():
 
 
 # -- stopped runs (subprocesses, each in a session of its own) ---------------------------------
-def group_alive(pgid: int) -> list[int]:
-    """Processes (not zombies) in process group ``pgid``, from /proc."""
-    alive = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[2]) == pgid and fields[0] != "Z":
-                alive.append(int(entry))
-    return alive
-
-
-def workers_of(pid: int) -> list[int]:
+def processes() -> list[tuple[int, list[str]]]:
+    """(pid, stat fields after the name) of every process, from /proc."""
     found = []
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
-                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+                found.append((int(entry), Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()))
             except OSError:
                 continue
-            if int(fields[1]) == pid:
-                found.append(int(entry))
     return found
+
+
+def group_alive(pgid: int) -> list[int]:
+    """Processes (not zombies) in process group ``pgid``."""
+    return [pid for pid, fields in processes() if int(fields[2]) == pgid and fields[0] != "Z"]
+
+
+def workers_of(pid: int) -> list[int]:
+    """Children of ``pid``."""
+    return [child for child, fields in processes() if int(fields[1]) == pid]
 
 
 def start_analyze(out: Path) -> subprocess.Popen:
