@@ -20,6 +20,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import time
 from concurrent.futures import ProcessPoolExecutor
 
 #: prctl(2) option: the signal a process gets when the thread that created it ends.
@@ -52,8 +53,12 @@ class WorkerPool(ProcessPoolExecutor):
         self.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             process.terminate()
+        deadline = time.monotonic() + _JOIN_SECONDS
         for process in processes:
-            process.join(_JOIN_SECONDS)
+            # The executor's own thread may reap a worker at the same moment (its join then
+            # sees the exit status first), so wait until the exit is recorded, not just signalled.
+            while process.exitcode is None and time.monotonic() < deadline:
+                process.join(0.05)
 
 
 def pool(workers: int) -> WorkerPool:

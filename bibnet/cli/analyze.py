@@ -18,7 +18,7 @@ from bibnet.cli.options import (
     network_params,
     params_from,
     params_options,
-    print_load_report,
+    read_exports,
     selection_options,
 )
 from bibnet.run import AnalysisParams
@@ -38,18 +38,16 @@ def command(paths: tuple[str, ...], strict: bool, skip_unreadable: bool, out: st
     --keywords is ignored here: all three fields are analysed.
     """
     from bibnet.analysis import analyze, published_summary
-    from bibnet.corpus import read
     from bibnet.readwrite.run_folder import output_folder
 
     # The folder is checked, and its temporary sibling made, before anything is read; analyze()
     # writes into that folder (nested, it does not make another) and this block swaps it in.
-    inputs = [*default_inputs(paths), *filter(None, [network_params(opts).thesaurus])]
-    with output_folder(out, inputs=inputs, name="--out") as folder:
-        corpus = read(*default_inputs(paths), strict=strict, skip_unreadable=skip_unreadable, lean=True)
-        print_load_report(corpus.report)
+    sources, selection = default_inputs(paths), network_params(opts)
+    with output_folder(out, inputs=[*sources, *filter(None, [selection.thesaurus])], name="--out") as folder:
+        corpus = read_exports(sources, strict=strict, skip_unreadable=skip_unreadable)
         layout = layout_params(opts)
         result = analyze(
-            corpus, folder, network_params=network_params(opts), clustering=cluster_params(opts), layout=layout,
+            corpus, folder, network_params=selection, clustering=cluster_params(opts), layout=layout,
             laid_out=layout is not None, params=params_from(AnalysisParams, opts), progress=_progress(),
         )
     for text in result.skipped.values():

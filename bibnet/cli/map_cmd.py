@@ -14,7 +14,7 @@ from bibnet.cli.options import (
     layout_options,
     layout_params,
     network_params,
-    print_load_report,
+    read_exports,
     selection_options,
 )
 from bibnet.readwrite.folder import GRAPH_FORMATS
@@ -34,17 +34,15 @@ def command(paths: tuple[str, ...], strict: bool, skip_unreadable: bool, out: st
     PATH may be files, folders and glob patterns; with none, the sample in wos_exports/ is used.
     Writes OUT/map.txt, OUT/network.txt, OUT/map.json and OUT/summary.json.
     """
-    from bibnet.corpus import read
     from bibnet.network import build_network
     from bibnet.readwrite.folder import save
     from bibnet.readwrite.run_folder import output_folder
 
     # The folder is checked, and its temporary sibling made, before anything is read.
-    inputs = [*default_inputs(paths), *filter(None, [network_params(opts).thesaurus])]
-    with output_folder(out, inputs=inputs, name="--out") as folder:
-        corpus = read(*default_inputs(paths), strict=strict, skip_unreadable=skip_unreadable, lean=True)
-        print_load_report(corpus.report)
-        net = build_network(corpus, params=network_params(opts)).cluster(params=cluster_params(opts))
+    sources, selection = default_inputs(paths), network_params(opts)
+    with output_folder(out, inputs=[*sources, *filter(None, [selection.thesaurus])], name="--out") as folder:
+        corpus = read_exports(sources, strict=strict, skip_unreadable=skip_unreadable)
+        net = build_network(corpus, params=selection).cluster(params=cluster_params(opts))
         lp = layout_params(opts)
         if lp is not None:
             net = net.layout(params=lp)

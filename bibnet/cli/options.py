@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -17,6 +17,7 @@ from bibnet.options import defaults as bibnet_defaults
 from bibnet.selection import NetworkParams
 
 if TYPE_CHECKING:  # pragma: no cover
+    from bibnet.corpus import Corpus
     from bibnet.load_report import LoadReport
 
 P = TypeVar("P", bound=Params)
@@ -148,6 +149,15 @@ layout_options = _stack(
     params_options(LayoutParams, skip=["seed"]),  # --seed comes with the clustering options
     click.option("--no-layout", is_flag=True, help="Leave x and y empty (clusters only)."),
 )
+
+
+def read_exports(paths: Sequence[str], *, strict: bool, skip_unreadable: bool) -> Corpus:
+    """The lean corpus of the export files, as every network command reads it, its load report printed."""
+    from bibnet.corpus import read
+
+    corpus = read(*paths, strict=strict, skip_unreadable=skip_unreadable, lean=True)
+    print_load_report(corpus.report)
+    return corpus
 
 
 def print_load_report(report: LoadReport) -> None:

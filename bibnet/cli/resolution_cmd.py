@@ -10,7 +10,7 @@ from bibnet.cli.options import (
     default_inputs,
     input_options,
     network_params,
-    print_load_report,
+    read_exports,
     selection_options,
 )
 
@@ -28,7 +28,6 @@ def command(paths: tuple[str, ...], strict: bool, skip_unreadable: bool, resolut
     """Print, for a range of resolutions, the number of clusters, their sizes and the quality
     of the keyword map of the WoS exports in PATH... (default: wos_exports/)."""
     from bibnet.clustering import resolution_profile
-    from bibnet.corpus import read
     from bibnet.network import build_network
 
     grid = None
@@ -38,8 +37,7 @@ def command(paths: tuple[str, ...], strict: bool, skip_unreadable: bool, resolut
         except ValueError:
             raise click.BadParameter(f"expected numbers separated by commas, got {resolutions!r}",
                                      param_hint="--resolutions") from None
-    corpus = read(*default_inputs(paths), strict=strict, skip_unreadable=skip_unreadable, lean=True)
-    print_load_report(corpus.report)
+    corpus = read_exports(default_inputs(paths), strict=strict, skip_unreadable=skip_unreadable)
     net = build_network(corpus, params=network_params(opts))
     table = resolution_profile(net.weights, resolutions=grid, params=cluster_params(opts), change_points=change_points)
     if as_csv:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from bibnet.cli.options import default_inputs, input_options, params_options, print_load_report
+from bibnet.cli.options import default_inputs, input_options, params_options, read_exports
 from bibnet.selection import NetworkParams
 from bibnet.suggest.rules import SuggestRules
 
@@ -38,12 +38,10 @@ def suggest(paths: tuple[str, ...], strict: bool, skip_unreadable: bool, keyword
     Writes OUT (VOSviewer's thesaurus format, usable with --thesaurus and in VOSviewer) and,
     next to it, OUT with .csv: the rule and the variants with their occurrences, line by line.
     """
-    from bibnet.corpus import read
     from bibnet.keywords import extract
     from bibnet.suggest import suggest_for, write_thesaurus
 
-    corpus = read(*default_inputs(paths), strict=strict, skip_unreadable=skip_unreadable, lean=True)
-    print_load_report(corpus.report)
+    corpus = read_exports(default_inputs(paths), strict=strict, skip_unreadable=skip_unreadable)
     occ = extract(corpus, keywords)
     rules = SuggestRules(**{rule: False for rule in off})
     table = suggest_for(occ, rules=rules, min_occurrences=min_occurrences)
