@@ -1,4 +1,4 @@
-"""bibnet: keyword co-occurrence maps from Web of Science exports.
+"""bibnet: keyword co-occurrence maps from Web of Science, Scopus, Lens, PubMed, Dimensions and OpenAlex exports.
 
 The pipeline, one stage a module: :func:`read` (files -> records, :class:`Corpus`),
 :func:`build_network` (records -> keywords -> selection -> :class:`Network`),

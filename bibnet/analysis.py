@@ -1,8 +1,9 @@
 """The whole published workflow in one call: three keyword fields, tables, figures, report.
 
 :func:`analyze` takes a corpus and writes, under one folder, what a keyword co-occurrence paper
-needs: the VOSviewer files of all keywords, author keywords and Keywords Plus, the tables
-("40 most frequent keywords", "author keywords vs Keywords Plus", clusters, summary), the
+needs: the VOSviewer files of all keywords, author keywords and the keywords the database assigned
+(Keywords Plus, Index Keywords, MeSH terms, ...), the tables ("40 most frequent keywords",
+"author keywords vs Keywords Plus", clusters, summary), the
 network/overlay/density figures, a methods paragraph, the parameters and an offline report.
 """
 
@@ -21,12 +22,11 @@ from typing import TYPE_CHECKING, Any, ParamSpec
 import pandas as pd
 
 from bibnet.clustering import ClusterParams
-from bibnet.keywords import FIELD_NAMES
+from bibnet.keywords import FIELD_NAMES, field_name
 from bibnet.layout import LayoutParams
 from bibnet.load_report import SkippedInputWarning
 from bibnet.network import Network, NetworkSummary, build_network
 from bibnet.plotting import plot
-from bibnet.readers import source_of
 from bibnet.readwrite.convert import vosviewer_items
 from bibnet.readwrite.folder import save
 from bibnet.readwrite.run_folder import output_folder
@@ -140,23 +140,24 @@ def analyze(
     files: list[Path] = []
     nets: dict[str, Network] = {}
     failed: dict[str, NoKeywordsError] = {}
+    names = {name: field_name(name, corpus.sources) for name in params.fields}
     for name in params.fields:
-        step(f"{FIELD_NAMES[name]}: network")
+        step(f"{names[name]}: network")
         try:
             net = build_network(corpus, params=dataclasses.replace(network_params, keywords=name))
         except NoKeywordsError as exc:
             failed[name] = exc
             for _ in range(_field_steps(name, params, laid_out=layout is not None) - 1):
-                step(f"{FIELD_NAMES[name]}: not mapped")  # the progress bar still ends
+                step(f"{names[name]}: not mapped")  # the progress bar still ends
             continue
-        step(f"{FIELD_NAMES[name]}: clusters")
+        step(f"{names[name]}: clusters")
         net = net.cluster(params=clustering)
         if layout is not None:
-            step(f"{FIELD_NAMES[name]}: layout")
+            step(f"{names[name]}: layout")
             net = net.layout(params=layout)
         files += save(net, out / name).values()
         nets[name] = net
-    skipped = _skipped(failed, mapped=list(nets))
+    skipped = _skipped(failed, mapped=list(nets), names=names)
     summaries = {name: net.summary() for name, net in nets.items()}
 
     step("tables")
@@ -165,21 +166,22 @@ def analyze(
     counts = {name: net.keywords.counts() for name, net in nets.items()}
     first = next(iter(nets))
     wide, long = tables.top_keywords(counts[first], n=params.top_keywords)
-    made[f"Table 1: the {params.top_keywords} most frequent keywords ({FIELD_NAMES[first].lower()})"] = wide
+    made[f"Table 1: the {params.top_keywords} most frequent keywords ({_lower(names[first])})"] = wide
     files += tables.write_table(wide, table_dir / "top_keywords").values()
     files += tables.write_table(long, table_dir / "top_keywords_long").values()
-    if "author" in counts and "plus" in counts:
-        versus, overlap = tables.author_vs_plus(counts["author"], counts["plus"], n=params.top_per_field)
-        made[f"Table 2: the {params.top_per_field} most common author keywords and Keywords Plus"] = versus
-        files += tables.write_table(versus, table_dir / "author_vs_plus").values()
-        overlap_path = table_dir / "author_vs_plus_overlap.json"
+    if "author" in counts and "indexed" in counts:
+        versus, overlap = tables.author_vs_indexed(counts["author"], counts["indexed"], n=params.top_per_field,
+                                                   indexed=names["indexed"])
+        made[f"Table 2: the {params.top_per_field} most common author keywords and {names['indexed']}"] = versus
+        files += tables.write_table(versus, table_dir / "author_vs_indexed").values()
+        overlap_path = table_dir / "author_vs_indexed_overlap.json"
         overlap_path.write_text(json.dumps(overlap, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         files.append(overlap_path)
-        summaries = {name: dataclasses.replace(s, author_vs_plus_overlap=overlap) for name, s in summaries.items()}
+        summaries = {name: dataclasses.replace(s, author_vs_indexed_overlap=overlap) for name, s in summaries.items()}
     for name, net in nets.items():
         stem = "clusters" if name == first else f"clusters_{name}"
         clusters = tables.cluster_table(vosviewer_items(net))
-        made[f"Clusters ({FIELD_NAMES[name].lower()})"] = clusters
+        made[f"Clusters ({_lower(names[name])})"] = clusters
         files += tables.write_table(clusters, table_dir / stem).values()
     files += tables.write_table(tables.summary_table(list(summaries.values())), table_dir / "summary").values()
 
@@ -188,24 +190,23 @@ def analyze(
         fig_dir = out / "figures"
         fig_dir.mkdir(parents=True, exist_ok=True)
         with plotting.static_writer(workers=None if params.static else 1) as save_static:
-            drawn, figures = _figures(nets, fig_dir, params, step, save_static)
+            drawn, figures = _figures(nets, fig_dir, params, step, save_static, names)
         files += drawn
 
     step("methods and report")
-    run = Run.of(corpus.report, source=source_of([f.format for f in corpus.report.files]), network=network_params,
-                 clustering=clustering, layout=layout, analysis=params)
+    run = Run.of(corpus.report, network=network_params, clustering=clustering, layout=layout, analysis=params)
     methods_path, params_path, report_path = out / "methods.md", out / "parameters.json", out / "report.html"
-    methods = _note_skipped(methods_text(list(summaries.values()), run=run), failed)
+    methods = _note_skipped(methods_text(list(summaries.values()), run=run), failed, names)
     methods_path.write_text(methods, encoding="utf-8")
     params_path.write_text(json.dumps(run.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    links = {f"{FIELD_NAMES[n]}: VOSviewer {kind}": f"{n}/{file}"
+    links = {f"{names[n]}: VOSviewer {kind}": f"{n}/{file}"
              for n in nets for kind, file in (("map", "map.txt"), ("network", "network.txt"), ("JSON", "map.json"))}
     write_report(report_path, summaries=list(summaries.values()), tables=made, figures=figures, links=links, methods=methods)
     files += [methods_path, params_path, report_path]
     return Analysis(networks=nets, summaries=summaries, run=run, files=files, skipped=skipped)
 
 
-def _skipped(failed: dict[str, NoKeywordsError], *, mapped: list[str]) -> dict[str, str]:
+def _skipped(failed: dict[str, NoKeywordsError], *, mapped: list[str], names: dict[str, str]) -> dict[str, str]:
     """The fields not mapped, by field, each with a warning; raise if no field was mapped.
 
     With every field failing, "all" says it best (when it fails, so do the other two); else
@@ -215,26 +216,26 @@ def _skipped(failed: dict[str, NoKeywordsError], *, mapped: list[str]) -> dict[s
         if "all" in failed or len(failed) == 1:
             raise failed.get("all") or next(iter(failed.values()))
         first, *rest = failed.values()
-        others = "; ".join(f"{FIELD_NAMES[e.field]}: {e.reason}" for e in rest)
+        others = "; ".join(f"{names[e.field]}: {e.reason}" for e in rest)
         raise NoKeywordsError(first.field, f"{first.reason}, and {others}", first.hint)
-    skipped = {name: f"{FIELD_NAMES[name]} not mapped: {exc.reason}" for name, exc in failed.items()}
+    skipped = {name: f"{names[name]} not mapped: {exc.reason}" for name, exc in failed.items()}
     for text in skipped.values():
         # 4: past this function, analyze() and its output-folder wrapper, to the caller's line
         warnings.warn(f"{text}; the other fields are analysed", SkippedInputWarning, stacklevel=4)
     return skipped
 
 
-def _note_skipped(methods: str, failed: dict[str, NoKeywordsError]) -> str:
+def _note_skipped(methods: str, failed: dict[str, NoKeywordsError], names: dict[str, str]) -> str:
     """The methods text with a sentence per field not mapped, at the end of its paragraph."""
     if not failed:
         return methods
-    note = " ".join(f"{FIELD_NAMES[name]} were not mapped: {exc.reason}." for name, exc in failed.items())
+    note = " ".join(f"{names[name]} were not mapped: {exc.reason}." for name, exc in failed.items())
     head, sep, tail = methods.partition("\n\n### References")
     return f"{head} {note}{sep}{tail}" if sep else f"{methods}\n{note}\n"
 
 
 def _figures(nets: dict[str, Network], fig_dir: Path, params: AnalysisParams, step: Callable[[str], None],
-             save_static: Callable[..., None]) -> tuple[list[Path], dict[str, Any]]:
+             save_static: Callable[..., None], names: dict[str, str]) -> tuple[list[Path], dict[str, Any]]:
     """Every view of every field: interactive HTML, and PNG and SVG through ``save_static``.
 
     Returns the files (the static ones are complete once the caller's
@@ -245,9 +246,10 @@ def _figures(nets: dict[str, Network], fig_dir: Path, params: AnalysisParams, st
     for name, net in nets.items():
         if len(net) == 0:
             continue
-        title = FIELD_NAMES[name]
+        title = names[name]
         views = {"network": (f"{title}: co-occurrence network", plot(net))}
-        author_share = {"author_share": "author keywords vs Keywords Plus (share of author keyword use)"}
+        indexed = field_name("indexed", nets[name].summary().sources)
+        author_share = {"author_share": f"author keywords vs {indexed} (share of author keyword use)"}
         overlays = dict(OVERLAY_TITLES, **(author_share if name == "all" else {}))
         for overlay, what in overlays.items():
             views[f"overlay_{overlay}"] = (f"{title}: overlay of {what}", plot(net, overlay=overlay))
@@ -263,6 +265,11 @@ def _figures(nets: dict[str, Network], fig_dir: Path, params: AnalysisParams, st
                 files += [stem.with_suffix(".png"), stem.with_suffix(".svg")]
             figures[caption] = fig
     return files, figures
+
+
+def _lower(name: str) -> str:
+    """A field's name inside a sentence: "all keywords", but "Keywords Plus" as the database writes it."""
+    return name.lower() if name in FIELD_NAMES.values() else name
 
 
 def count_steps(params: AnalysisParams, *, laid_out: bool) -> int:
@@ -282,15 +289,16 @@ def published_summary(analysis: Analysis) -> list[str]:
 
 
 def compare_fields(corpus: Corpus, *, n: int = 30, label_case: LabelCase = "lower") -> pd.DataFrame:
-    """The ``n`` most common author keywords next to the ``n`` most common Keywords Plus.
+    """The ``n`` most common author keywords next to the ``n`` most common keywords the
+    database assigned (Keywords Plus, Index Keywords, MeSH terms, ...).
 
-    Returns the table of :func:`bibnet.tables.author_vs_plus`; the overlap of the two lists
+    Returns the table of :func:`bibnet.tables.author_vs_indexed`; the overlap of the two lists
     (terms in both, Jaccard index) is in ``table.attrs["overlap"]``.
     """
     from bibnet.keywords import extract
-    from bibnet.tables import author_vs_plus
+    from bibnet.tables import author_vs_indexed
 
-    counts = [extract(corpus, field, label_case=label_case).counts() for field in ("author", "plus")]
-    table, overlap = author_vs_plus(*counts, n=n)
+    counts = [extract(corpus, field, label_case=label_case).counts() for field in ("author", "indexed")]
+    table, overlap = author_vs_indexed(*counts, n=n, indexed=field_name("indexed", corpus.sources))
     table.attrs["overlap"] = overlap
     return table

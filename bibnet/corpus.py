@@ -8,11 +8,10 @@ DataFrame, removes duplicates (:mod:`bibnet.dedup`) and reports every step, so t
 
 from __future__ import annotations
 
-import glob
 import os
 import re
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -21,8 +20,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bibnet.dedup import deduplicate
+from bibnet.dedup import deduplicate, first_author
 from bibnet.errors import InputError, OptionError
+from bibnet.input_paths import expand, path_of
 from bibnet.keyword_fields import SplitKeywords
 from bibnet.load_report import (
     Duplicate,  # noqa: F401  (re-exported with the other report types)
@@ -34,12 +34,15 @@ from bibnet.load_report import (
 from bibnet.memory import release
 from bibnet.readers import ReadResult, Skip, detect, load, looks_like_export, peek
 from bibnet.readers.text import regular_file_problem
+from bibnet.sources import SOURCES
 
-#: Tags kept by default, in column order (then ``file`` and ``line``).
+#: Tags kept by default, in column order (then ``DB``, ``file`` and ``line``).
 DEFAULT_COLUMNS = ("UT", "PT", "DI", "TI", "SO", "DT", "DE", "ID", "PY", "TC", "Z9", "DA")
 #: Tags a keyword network uses (``read(..., lean=True)``): the keyword fields, year and
 #: citations for the scores, and what duplicates are recognised and chosen by.
 NETWORK_COLUMNS = ("UT", "PT", "DI", "TI", "DE", "ID", "PY", "TC", "DA")
+#: Column of :attr:`Corpus.records` naming each record's database (a key of :data:`~bibnet.sources.SOURCES`).
+SOURCE_COLUMN = "DB"
 #: Keyword fields, which a lean read keeps split (:attr:`Corpus.keyword_fields`), not as text.
 KEYWORD_COLUMNS = ("DE", "ID")
 #: Tags converted to nullable integers.
@@ -49,9 +52,10 @@ STRING = pd.StringDtype("pyarrow")
 
 _TAG = re.compile(r"[A-Z][A-Z0-9]")
 _HAS_AB = "#has_AB"
+_FIRST_AUTHOR = "#first_author"  # the first author's surname, which matches copies across databases
 _ROW = "#row"
 _WORKERS = 2  # files read at once (the machines bibnet targets have 2+ cores)
-_WHAT = {"DE": "author keywords", "ID": "Keywords Plus", "PY": "publication years", "TC": "citation counts"}
+_WHAT = {"PY": "publication years", "TC": "citation counts"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -85,6 +89,10 @@ class Corpus:
     def __len__(self) -> int:
         return len(self.records)
 
+    @property
+    def sources(self) -> dict[str, int]:
+        """Kept records per database, in the order of :data:`~bibnet.sources.SOURCES`."""
+        return dict(self.report.sources)
 
 
 @dataclass(frozen=True)
@@ -102,8 +110,10 @@ def read(
     columns: Iterable[str] | None = None,
     lean: bool = False,
     skip_unreadable: bool = False,
+    prefer: Sequence[str] = (),
 ) -> Corpus:
-    """Read Web of Science exports into a de-duplicated :class:`Corpus`.
+    """Read exports of Web of Science, Scopus, Lens, PubMed, Dimensions, OpenAlex or RIS/BibTeX
+    files, in any mix, into a de-duplicated :class:`Corpus`.
 
     Parameters
     ----------
@@ -132,6 +142,12 @@ def read(
         record) instead of raising, and list them in :attr:`LoadReport.unreadable`, with a
         :class:`~bibnet.load_report.SkippedInputWarning`. Files that are not exports at all
         are errors still when named.
+    prefer
+        When copies of one record come from several databases, keep the copy of the database
+        named first here (e.g. ``["Scopus"]``); the databases not named follow in the order of
+        :data:`~bibnet.sources.SOURCES` (Web of Science, Scopus, Lens, PubMed, Dimensions,
+        OpenAlex, RIS, BibTeX). The kept copy gets the author keywords of all copies; its own
+        database-assigned keywords and citations stay (see :mod:`bibnet.dedup`).
 
     Raises
     ------
@@ -143,9 +159,11 @@ def read(
     """
     if not paths:
         raise OptionError("read: give at least one file, directory or glob pattern")
-    names = [_path(given) for given in paths]
+    names = [path_of(given) for given in paths]
     tags = _columns(columns, NETWORK_COLUMNS if lean else DEFAULT_COLUMNS)
-    wanted = tags if "AB" in tags else (*tags, "AB")  # AB's coverage is reported even if not kept
+    prefer = _prefer(prefer)
+    # AB's coverage is reported, and AU's first author matches copies, even if they are not kept.
+    wanted = (*tags, *(tag for tag in ("AB", "AU") if tag not in tags))
     files: list[FileReport] = []
     tables: list[pa.Table] = []
     split: dict[str, list[SplitKeywords]] = {}
@@ -154,7 +172,7 @@ def read(
     unreadable: list[str] = []
     # Two files at a time: reading, transcoding and parsing release the GIL (numpy, pyarrow),
     # so the second core works too. Results come back, and errors are raised, in file order.
-    expanded = _expand(names)
+    expanded = expand(names)
     pool = ThreadPoolExecutor(max_workers=_WORKERS)
     try:
         read_one = lambda item: _read_file(item[0], item[1], wanted, tags, lean, skip_unreadable)  # noqa: E731
@@ -162,7 +180,7 @@ def read(
             if isinstance(loaded, _LeftOut):
                 (unreadable if loaded.unreadable else ignored).append(loaded.why)
                 continue
-            table, fields, skipped, notes, (fmt, encoding, newline) = loaded
+            table, fields, skipped, notes, (fmt, source, encoding, newline) = loaded
             if strict and skipped:
                 raise InputError(f"{skipped[0]} (strict: malformed records are not skipped)")
             tables.append(table)
@@ -173,6 +191,7 @@ def read(
                 FileReport(
                     path=path,
                     format=fmt,
+                    source=source,
                     encoding=encoding,
                     newline=newline,
                     records=table.num_rows,
@@ -184,21 +203,23 @@ def read(
         pool.shutdown(cancel_futures=True)  # an error stops the files not yet started
     if not files:
         left_out = [*unreadable, *ignored]
-        raise InputError(f"no Web of Science export found ({left_out[0] if left_out else 'no files'})")
+        raise InputError(f"no export found ({left_out[0] if left_out else 'no files'})")
 
     records = _to_pandas(pa.concat_tables(tables))
     del tables
     # The fields of all files with one set of pieces; the files' own sets go.
     fields = {tag: SplitKeywords.concat(split.pop(tag)) for tag in list(split)}
     records[_ROW] = np.arange(len(records))
-    kept, dups = deduplicate(records, fields=fields)
+    kept, dups = deduplicate(records, fields=fields, prefer=prefer)
+    kept.pop(_FIRST_AUTHOR)
+    fields = _unite_author_keywords(records, kept, dups, fields)
     del records
     rows = kept.pop(_ROW).to_numpy()
     fields = {tag: f.take(rows) for tag, f in fields.items()}
     has_ab = kept.pop(_HAS_AB).to_numpy(dtype=bool)
     release()
     report = build_report(files, skips=skips, kept=kept, fields=fields, has_ab=has_ab, duplicates=dups, ignored=ignored,
-                          unreadable=unreadable)
+                          unreadable=unreadable, prefer=prefer)
     if skips:
         warnings.warn(f"{len(skips)} malformed record(s) skipped; first: {skips[0]}", SkippedInputWarning, stacklevel=2)
     if unreadable:
@@ -209,23 +230,52 @@ def read(
 
 def _read_file(
     path: str, explicit: bool, wanted: tuple[str, ...], tags: tuple[str, ...], lean: bool, skip_unreadable: bool
-) -> tuple[pa.Table, dict[str, SplitKeywords], tuple[Skip, ...], list[str], tuple[str, str, str]] | _LeftOut:
+) -> tuple[pa.Table, dict[str, SplitKeywords], tuple[Skip, ...], list[str], tuple[str, str, str, str]] | _LeftOut:
     """Read one file: its standard table, its split keyword fields (lean), skipped records,
-    notes and (format, encoding, line ends); or why it is left out (:func:`_left_out`)."""
+    notes and (format, database, encoding, line ends); or why it is left out (:func:`_left_out`)."""
     try:
         text = load(path)
         reader = detect(text)
         result = reader.read(text, columns=wanted)
     except InputError as exc:
         return _left_out(path, exc, explicit=explicit, skip_unreadable=skip_unreadable)
-    meta = (reader.name, text.encoding, text.newline)
+    source = result.source or reader.source
+    meta = (reader.name, source, text.encoding, text.newline)
     del text  # the file's bytes, parsed
-    table, notes = _standard(path, result, wanted, keep=tags)
+    table, notes = _standard(path, result, wanted, keep=tags, source=source)
     fields = {}
     if lean:  # the keyword text goes as soon as it is split
         fields = {tag: SplitKeywords.from_text(table[tag]) for tag in KEYWORD_COLUMNS}
         table = table.drop_columns(list(KEYWORD_COLUMNS))
     return table, fields, result.skipped, notes, meta
+
+
+def _prefer(prefer: Sequence[str]) -> tuple[str, ...]:
+    """The databases in the order their copies are kept: those named, then the others."""
+    names = [prefer] if isinstance(prefer, str) else list(prefer)
+    unknown = [name for name in names if name not in SOURCES]
+    if unknown:
+        raise OptionError(f"prefer: unknown database {unknown[0]!r}; expected some of {', '.join(SOURCES)}")
+    return tuple(dict.fromkeys([*names, *SOURCES]))
+
+
+def _unite_author_keywords(
+    records: pd.DataFrame, kept: pd.DataFrame, dups: pd.DataFrame, fields: dict[str, SplitKeywords]
+) -> dict[str, SplitKeywords]:
+    """The kept copy of a record found in several databases gets the author keywords of every
+    copy (``DE`` in ``kept``, or in the split ``fields`` of a lean read); the keywords the
+    databases assign are different vocabularies and stay the kept copy's own."""
+    lost, into = dups.pop("row").to_numpy(), dups.pop("kept_row").to_numpy()
+    db = records[SOURCE_COLUMN].to_numpy(dtype=object)
+    across = db[lost] != db[into]
+    if not across.any():
+        return fields
+    if "DE" in fields:
+        return fields | {"DE": fields["DE"].unite(into[across], lost[across])}
+    if "DE" in kept.columns:
+        united = SplitKeywords.from_text(records["DE"]).unite(into[across], lost[across]).to_text()
+        kept["DE"] = pd.array(united.take(pa.array(kept[_ROW].to_numpy())), dtype=STRING)
+    return fields
 
 
 def _left_out(path: str, error: InputError, *, explicit: bool, skip_unreadable: bool) -> _LeftOut:
@@ -254,20 +304,6 @@ def _looks_like_export(path: str) -> bool:
         return True  # it cannot even be opened (permissions): it may well be an export
 
 
-def _path(given: object) -> str:
-    """``given`` as a path string, or a one-line OptionError (not Python's TypeError from deep inside)."""
-    try:
-        path = os.fspath(given)  # type: ignore[call-overload]  # anything may come from callers
-    except TypeError:
-        path = None
-    if isinstance(path, str) and path:
-        return path
-    hint = "; give several paths as separate arguments: read(*paths)" if isinstance(given, (list, tuple, set)) else ""
-    raise OptionError(
-        f"read: {given!r:.60} is not a path (expected a file, directory or glob pattern as str or os.PathLike{hint})"
-    )
-
-
 def _columns(columns: Iterable[str] | None, base: tuple[str, ...]) -> tuple[str, ...]:
     extra = [columns] if isinstance(columns, str) else list(columns or ())
     for tag in extra:
@@ -276,47 +312,11 @@ def _columns(columns: Iterable[str] | None, base: tuple[str, ...]) -> tuple[str,
     return tuple(dict.fromkeys([*base, *extra]))
 
 
-def _expand(paths: Iterable[str]) -> list[tuple[str, bool]]:
-    """Files to read, each with whether it was named explicitly (not found in a directory).
-
-    In the order of their real paths. A file reached twice (e.g. a directory and a pattern
-    inside it) is read once. A named
-    pipe or device given is passed on, to be refused by name when read.
-    """
-    files: list[tuple[str, bool]] = []
-    for path in paths:
-        if os.path.isdir(path):
-            files.extend(_directory(path))
-        elif os.path.exists(path):
-            files.append((path, True))
-        elif glob.has_magic(path):
-            matches = sorted(glob.glob(path))
-            if not matches:
-                raise InputError(f"{path}: no file matches this pattern")
-            for match in matches:
-                files.extend(_directory(match) if os.path.isdir(match) else [(match, True)])
-        else:
-            raise InputError(f"{path}: no such file or directory")
-    once: dict[str, tuple[str, bool]] = {}
-    for path, explicit in files:
-        once.setdefault(os.path.realpath(path), (path, explicit))
-    # Files are read in one canonical order (by real path), so that records, duplicates kept
-    # and every sum over records are the same whatever order the paths were given in.
-    return [once[real] for real in sorted(once)]
-
-
-def _directory(path: str) -> list[tuple[str, bool]]:
-    """The entries of a directory but hidden ones and subdirectories, in name order; a named
-    pipe or a device among them is ignored (and listed) when read."""
-    names = sorted(n for n in os.listdir(path) if not n.startswith(".") and not os.path.isdir(os.path.join(path, n)))
-    return [(os.path.join(path, n), False) for n in names]
-
-
 def _standard(
-    path: str, result: ReadResult, tags: tuple[str, ...], *, keep: tuple[str, ...]
+    path: str, result: ReadResult, tags: tuple[str, ...], *, keep: tuple[str, ...], source: str
 ) -> tuple[pa.Table, list[str]]:
     """The file's records with every column of ``tags`` (all-null where the file lacks a
-    tag), integers converted, plus ``file`` and ``line``; and the file's warnings.
+    tag), integers converted, plus ``DB`` (``source``), ``file`` and ``line``; and the file's warnings.
 
     Columns not in ``keep`` are dropped once the notes are made (AB, read for its coverage
     only, is the largest field: its text is not carried further)."""
@@ -331,14 +331,20 @@ def _standard(
                 notes.append(note)
         columns[tag] = col
     columns[_HAS_AB] = pc.is_valid(columns["AB"])
-    for tag, what in _WHAT.items():
+    columns[_FIRST_AUTHOR] = first_author(columns["AU"])
+    database = SOURCES[source]
+    # A database without such a field (OpenAlex: no author keywords) is not warned about it file by file:
+    # the load report says it once per database.
+    keyword_names = {tag: what for tag, what in (("DE", database.author), ("ID", database.indexed)) if what}
+    for tag, what in (keyword_names | _WHAT).items():
         if tag not in result.tags:
             notes.append(f"no {tag} column ({what})")
         elif n and columns[tag].null_count == n:
             notes.append(f"{tag} ({what}) is empty in every record")
     if "UT" not in result.tags:
         notes.append("no UT column: duplicates are found by DOI and title only")
-    columns = {tag: col for tag, col in columns.items() if tag in keep or tag == _HAS_AB}
+    columns = {tag: col for tag, col in columns.items() if tag in keep or tag in (_HAS_AB, _FIRST_AUTHOR)}
+    columns[SOURCE_COLUMN] = pa.array([source] * n, type=pa.string())
     columns["file"] = pa.array([path] * n, type=pa.string())
     columns["line"] = pa.array(result.lines, type=pa.int64())
     return pa.table(columns), notes

@@ -1,4 +1,5 @@
-"""Duplicate records across export files: found by UT, then DOI, then title + year.
+"""Duplicate records across export files and databases: found by UT, then DOI, then title, year
+and first author.
 
 The same record is often exported twice (overlapping queries, the same batch downloaded
 twice, tab-delimited and plain text of one query). Records are matched in three rounds, each
@@ -6,32 +7,37 @@ on the records still left:
 
 1. the same accession number (``UT``);
 2. the same DOI (``DI``, case and ``https://doi.org/`` prefix ignored);
-3. the same normalised title (lower case, runs of non-alphanumerics as one space) and year.
+3. the same normalised title (lower case, runs of non-alphanumerics as one space), year and
+   first author's surname (accents and non-letters removed, lower case; records without
+   authors match only each other).
 
 Rounds 2 and 3 never merge records that are known to differ: two different UTs from the same
-database (e.g. two ``WOS:`` numbers; but ``WOS:`` and ``MEDLINE:`` copies of one paper do
-merge), or two different DOIs (round 3). So distinct book reviews sharing a book's title stay
-apart. Nor do they merge two kinds of work: a data set (Data Citation Index, ``DRCI:``;
-publication type ``PT R``, or document type ``DT`` "Data set", "Data study", "Software",
-"Repository") or a patent (``PT P``, ``DT`` "Patent") and a publication, though they share a
-DOI or a title and year. Round 3 does not merge two publication types (``PT``: J journal,
-B book, S series, C proceedings) either, as different works share titles (a book and its
-review); round 2 does, as a DOI names one work whose copies two databases may type J and S.
-Copies of several types are split by type, and a copy of unknown type then stays apart. ``DT``
-is not compared word for word: each database has its own words (``Article`` in ``WOS:``,
-``research-article`` in ``KJD:``). A column the records lack is not used.
+database (e.g. two ``WOS:`` numbers, or two Scopus EIDs; but ``WOS:`` and ``MEDLINE:`` copies of
+one paper do merge, as do a Scopus and a Lens copy), or two different DOIs (round 3). So
+distinct book reviews sharing a book's title stay apart. Nor do they merge two kinds of work: a
+data set (Data Citation Index, ``DRCI:``; publication type ``PT R``, or document type ``DT``
+"Data set", "Data study", "Software", "Repository") or a patent (``PT P``, ``DT`` "Patent") and
+a publication, though they share a DOI or a title and year. Round 3 does not merge two
+publication types (``PT``: J journal, B book, S series, C proceedings) either, as different
+works share titles (a book and its review); round 2 does, as a DOI names one work whose copies
+two databases may type J and S. Copies of several types are split by type, and a copy of unknown
+type then stays apart. ``DT`` is not compared word for word: each database has its own words
+(``Article`` in ``WOS:``, ``research-article`` in ``KJD:``). A column the records lack is not
+used.
 
 Of each group of copies the most recent is kept: the latest export date (``DA``) where the
 files have it (exports without ``DA`` count as older), else the copy read last (the file
 given last, or the later line of one file). But when copies from several databases merge
-(rounds 2 and 3), the Web of Science Core Collection copy (``WOS:``) is kept first, then a
-copy with a DOI, then the most recent.
+(rounds 2 and 3), the copy of the database first in the order of preference (``prefer``,
+by default :data:`~bibnet.sources.SOURCES`' order: Web of Science, Scopus, Lens, PubMed, ...)
+is kept, then the Web of Science Core Collection copy (``WOS:``), then a copy with a DOI,
+then the most recent.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -49,7 +55,7 @@ _DATA_TYPES = r"(^|;)\s*(data set|data study|software|repository)\s*(;|$)"
 
 
 def deduplicate(
-    records: pd.DataFrame, *, fields: Mapping[str, SplitKeywords] | None = None
+    records: pd.DataFrame, *, fields: Mapping[str, SplitKeywords] | None = None, prefer: Sequence[str] = ()
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Remove duplicate records, keeping the most recent copy of each (across databases: the
     ``WOS:`` copy, then one with a DOI).
@@ -63,22 +69,31 @@ def deduplicate(
     fields
         Keyword fields held split rather than as columns (a lean read), one row per record:
         compared for ``differs`` like the columns.
+    prefer
+        Databases (``DB`` column) in the order their copies are kept when copies of several
+        databases merge; databases not named come after, in :data:`~bibnet.sources.SOURCES` order.
 
     Returns
     -------
     kept, duplicates
         ``kept``: the records without duplicates, in input order, with a fresh RangeIndex.
         ``duplicates``: one row per dropped copy: ``file``, ``line``, ``UT``, ``DI``, ``TI``,
-        ``PY``, ``key`` (``"UT"``, ``"DOI"`` or ``"title+year"``: how it was matched),
+        ``PY``, ``key`` (``"UT"``, ``"DOI"`` or ``"title+year+author"``: how it was matched),
         ``kept_file``, ``kept_line``, ``reason`` (why that copy was kept: ``"more recent
         export (DA)"``, ``"later in the file"``, ``"file read later"``, ``"Web of Science Core
-        Collection (WOS:)"``, ``"has a DOI"``) and ``differs`` (the fields whose values differ,
-        ``", "``-joined, e.g. ``"TC, Z9"``).
+        Collection (WOS:)"``, ``"has a DOI"``, ``"Scopus preferred to Lens"``), ``differs`` (the
+        fields whose values differ, ``", "``-joined, e.g. ``"TC, Z9"``), and ``row`` and
+        ``kept_row``, the positions of the dropped and the kept copy in ``records``.
     """
     n = len(records)
     ut = _col(records, "UT")
     ut = pc.utf8_upper(pc.utf8_trim_whitespace(ut))
-    database = _database(ut)
+    source = _col(records, "DB")
+    # The scope in which two UTs name two records: a database and its UT prefix (WoS's own
+    # databases share one export: WOS:, MEDLINE:, KJD: ...).
+    database = pc.binary_join_element_wise(*(pc.fill_null(a.cast(pa.large_string()), pa.scalar("", pa.large_string()))
+                                             for a in (source, _database(ut))), pa.scalar("|", pa.large_string()))
+    source_rank = _source_rank(source, prefer)
 
     recency = _recency(records)
     winner = np.arange(n)
@@ -90,7 +105,7 @@ def deduplicate(
     for name, make_key, make_types, make_conflicts in (
         ("UT", lambda: ut, lambda: (), lambda: ()),
         ("DOI", lambda: doi, lambda: (kind(),), lambda: ((ut, database),)),
-        ("title+year", lambda: _title_year(_col(records, "TI"), _col(records, "PY")),
+        ("title+year+author", lambda: _title_year(_col(records, "TI"), _col(records, "PY"), _col(records, "#first_author")),
          lambda: (kind(), _col(records, "PT", normal=True)), lambda: ((ut, database), (doi, None))),
     ):
         if name != "UT" and _all_apart(alive, ut, database):
@@ -103,7 +118,7 @@ def deduplicate(
             continue
         # The copies of one UT are one database's record: the most recent wins. Across databases
         # the Core Collection's copy wins, then one with a DOI.
-        rank = recency if name == "UT" else _preference(database, doi, recency)
+        rank = recency if name == "UT" else _preference(database, doi, recency, source_rank)
         group = pc.dictionary_encode(key.take(pa.array(rows))).indices.to_numpy()
         for types in make_types():
             rows, group = _split(rows, group, types)
@@ -128,7 +143,9 @@ def deduplicate(
     kept = records.iloc[np.flatnonzero(alive)].reset_index(drop=True)
     lost = np.flatnonzero(~alive)
     table = _duplicates_table(records, fields or {}, lost, winner, key_name)
-    return kept, _preferred_reasons(table, database, doi, lost, winner, key_name)
+    table = _preferred_reasons(table, database, doi, lost, winner, key_name, source, source_rank)
+    table["row"], table["kept_row"] = lost, winner[lost]
+    return kept, table
 
 
 def _all_apart(alive: np.ndarray, ut: pa.Array, database: pa.Array) -> bool:
@@ -187,17 +204,28 @@ def _split(rows: np.ndarray, group: np.ndarray, types: pa.Array) -> tuple[np.nda
     return rows, group.ravel()
 
 
-def _preference(database: pa.Array, doi: pa.Array, recency: np.ndarray) -> np.ndarray:
-    """Rank of each record among copies from several databases (higher wins): a ``WOS:``
-    UT first, then a DOI, then :func:`_recency`."""
-    order = np.lexsort((recency, _notnull(doi), _is_wos(database)))
+def _source_rank(source: pa.Array, prefer: Sequence[str]) -> np.ndarray:
+    """Per record, how much its database is preferred (higher wins): ``prefer``'s order, then
+    :data:`~bibnet.sources.SOURCES`' order, then any other name."""
+    from bibnet.sources import SOURCES
+
+    order = list(dict.fromkeys([*prefer, *SOURCES]))
+    position = pc.index_in(source, value_set=pa.array(order, source.type)).to_numpy(zero_copy_only=False)
+    position = np.where(np.isnan(position.astype(float)), len(order), position)
+    return (len(order) - position).astype(np.int64)
+
+
+def _preference(database: pa.Array, doi: pa.Array, recency: np.ndarray, source_rank: np.ndarray) -> np.ndarray:
+    """Rank of each record among copies from several databases (higher wins): the preferred
+    database first, then a ``WOS:`` UT, then a DOI, then :func:`_recency`."""
+    order = np.lexsort((recency, _notnull(doi), _is_wos(database), source_rank))
     rank = np.empty(len(recency), dtype=np.int64)
     rank[order] = np.arange(len(recency))
     return rank
 
 
 def _is_wos(database: pa.Array) -> np.ndarray:
-    return pc.fill_null(pc.equal(database, "WOS"), False).to_numpy(zero_copy_only=False)
+    return pc.fill_null(pc.ends_with(database, "|WOS"), False).to_numpy(zero_copy_only=False)
 
 
 def _notnull(values: pa.Array) -> np.ndarray:
@@ -210,11 +238,27 @@ def _normal_doi(doi: pa.Array) -> pa.Array:
     return pc.if_else(pc.equal(doi, ""), pa.scalar(None, doi.type), doi)
 
 
-def _title_year(title: pa.Array, year: pa.Array) -> pa.Array:
+def _title_year(title: pa.Array, year: pa.Array, author: pa.Array) -> pa.Array:
+    """The round-3 key: normalised title, year and first author's surname (null without title or year)."""
     title = pc.replace_substring_regex(pc.utf8_lower(title), pattern=r"[^\p{L}\p{N}]+", replacement=" ")
     title = pc.utf8_trim_whitespace(title)
     title = pc.if_else(pc.equal(title, ""), pa.scalar(None, title.type), title)
-    return pc.binary_join_element_wise(title, year, pa.scalar("|", title.type))  # null if either is null
+    author = pc.fill_null(author.cast(title.type), pa.scalar("", title.type))
+    return pc.binary_join_element_wise(title, year, author, pa.scalar("|", title.type))  # null if title or year is
+
+
+def first_author(authors: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """The first author's surname of each record, for matching copies across databases: the text
+    before the first comma of the first ``"; "``-separated author (else its first word), without
+    accents or anything but letters, lower case; null where there is none."""
+    if isinstance(authors, pa.ChunkedArray):
+        authors = authors.combine_chunks()
+    first = pc.utf8_trim_whitespace(pc.list_element(pc.split_pattern(pc.fill_null(authors, ""), ";"), 0))
+    surname = pc.extract_regex(first, r"^(?P<s>[^,]*),").field("s")
+    surname = pc.if_else(pc.is_valid(surname), surname, pc.extract_regex(first, r"^(?P<s>\S*)").field("s"))
+    letters = pc.replace_substring_regex(pc.utf8_normalize(surname, form="NFKD"), r"[^\p{L}]+|\p{M}+", "")
+    letters = pc.utf8_lower(letters)
+    return pc.if_else(pc.equal(letters, ""), pa.scalar(None, letters.type), letters)
 
 
 def _database(ut: pa.Array) -> pa.Array:
@@ -292,17 +336,23 @@ def _duplicates_table(
 
 
 def _preferred_reasons(
-    table: pd.DataFrame, database: pa.Array, doi: pa.Array, lost: np.ndarray, winner: np.ndarray, key: np.ndarray
+    table: pd.DataFrame, database: pa.Array, doi: pa.Array, lost: np.ndarray, winner: np.ndarray, key: np.ndarray,
+    source: pa.Array, source_rank: np.ndarray,
 ) -> pd.DataFrame:
-    """``reason`` of the copies dropped, across databases, for a ``WOS:`` copy or one with a DOI."""
+    """``reason`` of the copies dropped, across databases, for a preferred database, a ``WOS:``
+    copy or one with a DOI."""
     across = key[lost] != "UT"
     if not across.any():
         return table
     wos, has_doi = _is_wos(database), _notnull(doi)
     kept = winner[lost]
-    by_wos = across & wos[kept] & ~wos[lost]
-    by_doi = across & ~by_wos & has_doi[kept] & ~has_doi[lost] & (wos[kept] == wos[lost])
+    by_source = across & (source_rank[kept] > source_rank[lost])
+    names = np.asarray(source.to_pylist(), dtype=object)
+    by_wos = across & ~by_source & wos[kept] & ~wos[lost]
+    by_doi = across & ~by_source & ~by_wos & has_doi[kept] & ~has_doi[lost] & (wos[kept] == wos[lost])
     reason = table["reason"].to_numpy(dtype=object)
+    reason[by_source] = [f"{names[k]} preferred to {names[d]}" for k, d in zip(kept[by_source], lost[by_source],
+                                                                                  strict=True)]
     reason[by_wos] = "Web of Science Core Collection (WOS:)"
     reason[by_doi] = "has a DOI"
     table["reason"] = pd.array(reason, dtype="string[pyarrow]")

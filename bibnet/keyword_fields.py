@@ -88,6 +88,30 @@ class SplitKeywords:
         pieces = self.pieces.filter(pa.array(used))
         return SplitKeywords(pieces, np.r_[0, np.cumsum(lengths)].astype(np.int64), renumber[codes])
 
+    def unite(self, into: np.ndarray, take_from: np.ndarray) -> SplitKeywords:
+        """Record ``into[k]`` with the keywords of record ``take_from[k]`` added after its own, for
+        each ``k``; a keyword the record has already (case and spaces aside) is not added again.
+        Other records are unchanged. Added pieces are written ``"; "``-separated, as exports do."""
+        trimmed = pc.utf8_trim_whitespace(self.pieces)
+        same = pc.dictionary_encode(pc.utf8_lower(trimmed)).indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        rows = np.repeat(np.arange(len(self), dtype=np.int64), self.lengths)
+        extra_codes = self.codes[_spans(self.indptr[take_from], self.lengths[take_from])]
+        extra_rows = np.repeat(np.asarray(into, dtype=np.int64), self.lengths[take_from])
+        span = int(same.max()) + 1 if len(same) else 1
+        key = extra_rows * span + same[extra_codes]
+        _, first = np.unique(key, return_index=True)
+        fresh = np.zeros(len(key), dtype=bool)
+        fresh[first] = True
+        fresh &= ~np.isin(key, rows * span + same[self.codes])
+        all_rows = np.concatenate([rows, extra_rows[fresh]])
+        order = np.argsort(all_rows, kind="stable")  # each record's own pieces first, then the added ones
+        sep = pa.scalar(" ", trimmed.type)
+        spaced = pc.binary_join_element_wise(pa.scalar("", trimmed.type), trimmed, sep)  # " keyword", as after "; "
+        pieces = pa.concat_arrays([self.pieces, spaced.cast(self.pieces.type)])
+        codes = np.concatenate([self.codes, extra_codes[fresh] + len(self.pieces)])[order]
+        lengths = np.bincount(all_rows, minlength=len(self))
+        return SplitKeywords(pieces, np.r_[0, np.cumsum(lengths)].astype(np.int64), codes.astype(np.int32))
+
     def to_text(self) -> pa.Array:
         """The fields as text (``large_string``, null where empty), as they were read."""
         values = self.pieces.take(pa.array(self.codes))

@@ -8,9 +8,9 @@ in every process whatever ``PYTHONHASHSEED`` is.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -20,17 +20,34 @@ import scipy.sparse as sp
 
 from bibnet.errors import OptionError
 from bibnet.keyword_fields import SplitKeywords
+from bibnet.sources import field_names
 
 if TYPE_CHECKING:  # pragma: no cover
     from bibnet.corpus import Corpus
 
-Field = Literal["all", "author", "plus"]
+Field = Literal["all", "author", "indexed"]
 LabelCase = Literal["lower", "original"]
 
-#: WoS tags read for each keyword field.
-FIELD_TAGS: dict[str, tuple[str, ...]] = {"author": ("DE",), "plus": ("ID",), "all": ("DE", "ID")}
-#: Human-readable names, as VOSviewer's wizard calls the units.
-FIELD_NAMES: dict[str, str] = {"all": "All keywords", "author": "Author keywords", "plus": "Keywords Plus"}
+#: Schema columns read for each keyword field: ``author`` the keywords the authors chose,
+#: ``indexed`` those the database assigned (Keywords Plus, Index Keywords, MeSH, ...), ``all`` both.
+FIELD_TAGS: dict[str, tuple[str, ...]] = {"author": ("DE",), "indexed": ("ID",), "all": ("DE", "ID")}
+#: Other names of the fields: ``plus`` is what Web of Science (and VOSviewer) call ``indexed``.
+FIELD_ALIASES: dict[str, str] = {"plus": "indexed"}
+#: Names of the fields when the databases are not known (see :func:`field_name`).
+FIELD_NAMES: dict[str, str] = {"all": "All keywords", "author": "Author keywords", "indexed": "Indexed keywords"}
+
+
+def field_name(field: str, sources: Iterable[str] = ()) -> str:
+    """A keyword field as the databases of ``sources`` name it, capitalised for a heading.
+
+    ``field_name("indexed", ["Web of Science"])`` is ``"Keywords Plus"``; with Scopus too,
+    ``"Keywords Plus / Index Keywords"``; without known databases, :data:`FIELD_NAMES`.
+    """
+    field = FIELD_ALIASES.get(field, field)
+    if field != "indexed":
+        return FIELD_NAMES[field]
+    own = field_names(sources, "indexed")
+    return own[:1].upper() + own[1:] if own else FIELD_NAMES[field]
 #: Removed from keywords (RE2 classes; see :func:`clean_counted`): an ANSI CSI sequence
 #: (``ESC [ 3 1 m``), then single characters.
 _ANSI = r"\x{1b}\[[0-?]*[ -/]*[@-~]"
@@ -50,7 +67,7 @@ class KeywordOccurrences:
     Attributes
     ----------
     field
-        ``"all"``, ``"author"`` or ``"plus"``.
+        ``"all"``, ``"author"`` or ``"indexed"``.
     keys
         Cleaned keywords (trimmed, white space collapsed, lower case), sorted; column ``j`` of
         :attr:`matrix` is ``keys[j]``.
@@ -171,8 +188,8 @@ def extract(
         A :class:`bibnet.Corpus`, or its records DataFrame whose keyword columns (``DE``,
         ``ID``) hold '; '-separated strings. A missing field counts as empty.
     field
-        ``"author"`` (DE), ``"plus"`` (Keywords Plus, ID) or ``"all"`` (both; a keyword in
-        both fields of one record counts once).
+        ``"author"`` (DE), ``"indexed"`` (ID: Keywords Plus, Index Keywords, MeSH, ...; ``"plus"``
+        is accepted too) or ``"all"`` (both; a keyword in both fields of one record counts once).
     thesaurus
         Cleaned label -> cleaned replacement (``""`` drops the keyword), applied once,
         before counting (see :mod:`bibnet.thesaurus`).
@@ -184,8 +201,9 @@ def extract(
     -------
     KeywordOccurrences
     """
+    field = cast(Field, FIELD_ALIASES.get(field, field))
     if field not in FIELD_TAGS:
-        raise OptionError(f"unknown keyword field {field!r}; expected one of all, author, plus")
+        raise OptionError(f"unknown keyword field {field!r}; expected one of {', '.join(FIELD_TAGS)}")
     if label_case not in ("lower", "original"):
         raise OptionError(f"unknown label case {label_case!r}; expected lower or original")
     n_records, parts = _split_fields(records, FIELD_TAGS[field])

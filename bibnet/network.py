@@ -24,13 +24,14 @@ from scipy.sparse.csgraph import connected_components
 from bibnet.clustering import Clustering, ClusterParams, cluster
 from bibnet.errors import OptionError
 from bibnet.keyword_fields import SplitKeywords
-from bibnet.keywords import FIELD_NAMES, KeywordOccurrences, clean
+from bibnet.keywords import KeywordOccurrences, clean, field_name
 from bibnet.layout import Layout, LayoutParams, layout
 from bibnet.memory import release
 from bibnet.normalize import normalize
 from bibnet.options import resolve, takes
 from bibnet.scores import keyword_scores
 from bibnet.selection import Cleaning, NetworkParams, Selection, check_mappable, occurrences, select
+from bibnet.sources import in_order
 
 if TYPE_CHECKING:  # pragma: no cover
     from bibnet.corpus import Corpus
@@ -72,16 +73,18 @@ class NetworkSummary:
     layout_method: str | None = None
     layout: LayoutParams | None = None
     cleaning: Cleaning | None = None
-    #: Set by :func:`bibnet.analysis.analyze`: the overlap of the top author keywords and Keywords Plus.
-    author_vs_plus_overlap: dict[str, Any] | None = None
+    #: Set by :func:`bibnet.analysis.analyze`: the overlap of the top author and indexed keywords.
+    author_vs_indexed_overlap: dict[str, Any] | None = None
+    #: Records per database (:func:`bibnet.sources.in_order`); names the fields as each database does.
+    sources: dict[str, int] = dataclasses.field(default_factory=dict)
     #: Keyword occurrences that held control or invisible characters, removed (see
     #: :func:`bibnet.keywords.clean_counted`); in ``summary.json`` only when not 0.
     control_characters_removed: int = 0
 
     @property
     def field_name(self) -> str:
-        """The keyword field in words ("All keywords")."""
-        return FIELD_NAMES[self.field]
+        """The keyword field in words, as the databases name it ("All keywords", "Keywords Plus")."""
+        return field_name(self.field, self.sources)
 
     def parameters(self) -> dict[str, Any]:
         """Every option used to make the network, its clusters and its layout."""
@@ -98,6 +101,7 @@ class NetworkSummary:
             "field": self.field,
             "field_name": self.field_name,
             "records": self.records,
+            "sources": dict(self.sources),
             "records_with_keywords": self.records_with_keywords,
             "keywords_total": self.keywords_total,
             "keywords_meeting_threshold": self.keywords_meeting_threshold,
@@ -113,8 +117,8 @@ class NetworkSummary:
         }
         if self.cleaning is not None:
             out["cleaning"] = self.cleaning.to_dict()
-        if self.author_vs_plus_overlap is not None:
-            out["author_vs_plus_overlap"] = self.author_vs_plus_overlap
+        if self.author_vs_indexed_overlap is not None:
+            out["author_vs_indexed_overlap"] = self.author_vs_indexed_overlap
         if self.control_characters_removed:  # absent for clean exports: their summary.json stays as it was
             out["control_characters_removed"] = self.control_characters_removed
         return out
@@ -239,6 +243,7 @@ class Network:
             layout=p.params if p is not None else None,
             cleaning=self.cleaning,
             control_characters_removed=self.keywords.control_characters_removed,
+            sources=in_order(self.records["DB"].value_counts().to_dict()) if "DB" in self.records else {},
         )
 
     def describe(self) -> str:

@@ -53,6 +53,9 @@ class Option:
         off the command line.
     path
         The value names a file (the command line checks that it is not a folder).
+    aliases
+        Other names accepted for some choices, each with the choice it stands for
+        (``{"plus": "indexed"}``: the Web of Science name of a field); recorded as the choice.
     """
 
     help: str
@@ -64,6 +67,7 @@ class Option:
     open_max: bool = False
     flag: str | None = None
     path: bool = False
+    aliases: tuple[tuple[str, str], ...] = ()
 
 
 def option(
@@ -78,6 +82,7 @@ def option(
     open_max: bool = False,
     flag: str | None = None,
     path: bool = False,
+    aliases: dict[str, str] | None = None,
 ) -> Any:
     """Declare a field of a :class:`Params` dataclass as an option (see :class:`Option`).
 
@@ -85,7 +90,8 @@ def option(
     ``what`` defaults to the field name with spaces.
     """
     spec = Option(help=help, what=what, choices=tuple(choices) if choices is not None else None, min=min, max=max,
-                  open_min=open_min, open_max=open_max, flag=flag, path=path)
+                  open_min=open_min, open_max=open_max, flag=flag, path=path,
+                  aliases=tuple((aliases or {}).items()))
     return dataclasses.field(default=default, metadata={"option": spec})
 
 
@@ -99,6 +105,9 @@ class Params:
     def __post_init__(self) -> None:
         for name, spec in options(type(self)).items():
             value = getattr(self, name)
+            if spec.aliases and isinstance(value, str) and value in dict(spec.aliases):
+                value = dict(spec.aliases)[value]  # recorded under the one name every output uses
+                object.__setattr__(self, name, value)
             if spec.path and isinstance(value, os.PathLike):
                 object.__setattr__(self, name, os.fspath(value))  # a Path given for a file name
             _check(name, spec, getattr(self, name), type_hints(type(self))[name])

@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from bibnet.cooccurrence import COUNTINGS
+from bibnet.keywords import FIELD_NAMES, field_name
 from bibnet.normalize import NORMALIZATIONS
 from bibnet.tables import format_number, summary_table
 
@@ -46,14 +47,21 @@ REFERENCES = {
     "unified": "Waltman, L., van Eck, N. J., & Noyons, E. C. M. (2010). A unified approach to mapping and "
                "clustering of bibliometric networks. Journal of Informetrics, 4(4), 629-635.",
 }
-_FIELD_SET = {
-    "all": "all keywords (author keywords, DE, and Keywords Plus, ID, together; a keyword in both fields of "
-           "a publication counted once)",
-    "author": "author keywords (DE) only",
-    "plus": "Keywords Plus (ID) only",
-}
-_FIELD_PHRASE = {"all": "keywords (author keywords and Keywords Plus together)", "author": "author keywords",
-                 "plus": "Keywords Plus"}
+
+
+def _field_set(s: NetworkSummary) -> str:
+    """The keyword set of a summary, for the methods text ("author keywords (DE) only")."""
+    indexed = field_name("indexed", s.sources)
+    if s.field == "all":
+        return (f"all keywords (author keywords, DE, and {indexed}, ID, together; a keyword in both fields of "
+                "a publication counted once)")
+    return "author keywords (DE) only" if s.field == "author" else f"{indexed} (ID) only"
+
+
+def _field_phrase(s: NetworkSummary) -> str:
+    """The keywords of a summary's field in running text ("keywords (author keywords and Keywords Plus together)")."""
+    indexed = field_name("indexed", s.sources)
+    return {"all": f"keywords (author keywords and {indexed} together)", "author": "author keywords"}.get(s.field, indexed)
 
 
 # -- methods text ------------------------------------------------------------------------------------
@@ -81,14 +89,14 @@ def methods_text(summaries: Sequence[NetworkSummary], *, run: Run | None = None)
     first = rows[0]
     net = first.network
     sentences = [_corpus_sentence(run, first)]
-    sets = [_FIELD_SET[s.field] for s in rows]
+    sets = [_field_set(s) for s in rows]
     sentences.append(("The keyword set analysed was " if len(sets) == 1 else "The keyword sets analysed were ")
                      + _join(sets) + ".")
     sentences.append(_cleaning_sentence(net))
 
     parts = []
     for s in rows:
-        part = (f"of the {_n(s.keywords_total)} {_FIELD_PHRASE[s.field]}, {_n(s.keywords_meeting_threshold)} meet "
+        part = (f"of the {_n(s.keywords_total)} {_field_phrase(s)}, {_n(s.keywords_meeting_threshold)} meet "
                 f"the threshold of at least {_n(s.network.min_occurrences)} occurrences")
         if s.network.top is not None:
             part += (f" and the {_n(s.keywords_selected)} with the greatest total link strength "
@@ -97,7 +105,7 @@ def methods_text(summaries: Sequence[NetworkSummary], *, run: Run | None = None)
     sentences.append(_capitalize("; ".join(parts)) + ".")
     sentences.append("The maps have " + _join([
         f"{_n(s.keywords_selected)} keywords, {_n(s.links)} links and a total link strength of "
-        f"{_n(s.total_link_strength)} ({s.field_name.lower().replace('keywords plus', 'Keywords Plus')})"
+        f"{_n(s.total_link_strength)} ({_field_name(s)})"
         for s in rows]) + ".")
 
     sentences.append(f"Link strengths were {NORMALIZATIONS[net.normalization].methods}.")
@@ -118,10 +126,19 @@ def _corpus_sentence(run: Run | None, first: NetworkSummary) -> str:
     if run is None:
         return f"We analysed the metadata of {_n(first.records)} publications."
     n_files = len(run.files)
+    mixed = len(run.sources) > 1
+    how = "accession number, DOI, or title, year and first author" if mixed else "accession number"
     details = [f"{_n(run.records_read)} records read from {_n(n_files)} export file{'s' if n_files != 1 else ''}",
-               f"{_n(run.duplicates)} duplicate{'s' if run.duplicates != 1 else ''}, identified by accession "
-               "number, removed"]
-    return f"We analysed the metadata of {_n(run.records)} publications from {run.source} ({'; '.join(details)})."
+               f"{_n(run.duplicates)} duplicate{'s' if run.duplicates != 1 else ''}, identified by {how}, removed"]
+    text = f"We analysed the metadata of {_n(run.records)} publications from {run.source} ({'; '.join(details)})."
+    if mixed:
+        indexed = field_name("indexed", run.sources)
+        text += (f" Of a publication found in several databases, the copy of the first in the order "
+                 f"{', '.join(run.prefer)} was kept; the author keywords of all copies were united, while the "
+                 f"keywords the databases assigned ({indexed}) are different vocabularies and were taken from the "
+                 "kept copy only. Citation counts come from the kept copy's database and are not comparable "
+                 "across databases; normalised citations were normalised within each database.")
+    return text
 
 
 def _cleaning_sentence(net: NetworkParams) -> str:
@@ -176,7 +193,8 @@ def _starts(n: int) -> str:
 
 
 def _field_name(s: NetworkSummary) -> str:
-    return s.field_name if s.field_name == "Keywords Plus" else s.field_name.lower()
+    """The field in running text: "all keywords", but "Keywords Plus" as the database writes it."""
+    return s.field_name.lower() if s.field_name in FIELD_NAMES.values() else s.field_name
 
 
 def _n(value: Any) -> str:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from bibnet.clustering import ClusterParams
 from bibnet.errors import OptionError
-from bibnet.keywords import FIELD_NAMES
+from bibnet.keywords import FIELD_ALIASES, FIELD_NAMES
 from bibnet.layout import LayoutParams
 from bibnet.options import Params, option
 from bibnet.selection import NetworkParams
@@ -34,13 +34,16 @@ class AnalysisParams(Params):
     fields: tuple[str, ...] = option(tuple(FIELD_NAMES), flag="", what="keyword fields",
                                      help="Keyword fields analysed, each with its own map.")
     top_keywords: int = option(40, min=1, help="Keywords in Table 1 (the most frequent keywords).")
-    top_per_field: int = option(30, min=1, help="Keywords per field in Table 2 (author keywords vs Keywords Plus).")
+    top_per_field: int = option(30, min=1, help="Keywords per field in Table 2 (author keywords vs "
+                                                        "Keywords Plus, Index Keywords or MeSH terms).")
     figures: bool = option(True, flag="--no-figures", help="Draw the network, overlay and density figures; off "
                                                            "(--no-figures): VOSviewer files, tables and report only.")
     static: bool = option(True, flag="--no-static", help="Save the figures as PNG and SVG too; off (--no-static): "
                                                          "interactive HTML only.")
 
     def check(self) -> None:
+        # "plus", the Web of Science name of "indexed", is recorded as "indexed", as NetworkParams does.
+        object.__setattr__(self, "fields", tuple(FIELD_ALIASES.get(f, f) for f in self.fields))
         unknown = [f for f in self.fields if f not in FIELD_NAMES]
         if unknown or not self.fields:
             raise OptionError(f"unknown keyword field {unknown[0]!r}; expected some of {', '.join(FIELD_NAMES)}"
@@ -56,7 +59,9 @@ class Run:
     records: int
     duplicates: int
     skipped: int
-    source: str
+    sources: dict[str, int]
+    #: The order of preference among the run's databases (those of other databases left out).
+    prefer: tuple[str, ...]
     network: NetworkParams
     clustering: ClusterParams
     layout: LayoutParams | None
@@ -64,13 +69,23 @@ class Run:
     software: dict[str, str]
 
     @classmethod
-    def of(cls, report: LoadReport, *, source: str, network: NetworkParams, clustering: ClusterParams,
+    def of(cls, report: LoadReport, *, network: NetworkParams, clustering: ClusterParams,
            layout: LayoutParams | None, analysis: AnalysisParams) -> Run:
         """The run of a load, its options and the installed software."""
         return cls(files=tuple(f.path for f in report.files), records_read=report.records_read,
-                   records=report.records, duplicates=report.duplicates, skipped=report.skipped, source=source,
+                   records=report.records, duplicates=report.duplicates, skipped=report.skipped,
+                   sources=dict(report.sources), prefer=tuple(p for p in report.prefer if p in report.sources),
                    network=network, clustering=clustering, layout=layout, analysis=analysis,
                    software=software_versions())
+
+    @property
+    def source(self) -> str:
+        """The databases in words: ``"Web of Science"``, ``"Web of Science (1,200 records) and Scopus (800)"``."""
+        if len(self.sources) <= 1:
+            return next(iter(self.sources), "")
+        parts = [f"{name} ({count:,} records)" if i == 0 else f"{name} ({count:,})"
+                 for i, (name, count) in enumerate(self.sources.items())]
+        return ", ".join(parts[:-1]) + " and " + parts[-1]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON data for ``parameters.json``."""
@@ -81,6 +96,8 @@ class Run:
             "duplicates": self.duplicates,
             "skipped": self.skipped,
             "source": self.source,
+            "sources": dict(self.sources),
+            "prefer": list(self.prefer),
             "network": self.network.to_dict() | {"keywords": list(self.analysis.fields)},
             "clustering": self.clustering.to_dict(),
             "layout": self.layout.to_dict() if self.layout is not None else None,

@@ -12,7 +12,8 @@ import scipy.sparse as sp
 
 
 def normalized_citations(records: pd.DataFrame) -> np.ndarray:
-    """Citations of each record divided by the mean citations of all records of its year.
+    """Citations of each record divided by the mean citations of all records of its year (and
+    of its database, ``DB``, when the records come from several: their counts are not comparable).
 
     The year means are taken over every record of the input (not only those with mapped
     keywords), as VOSviewer does. Records without PY or TC get NaN. A year whose mean is 0
@@ -22,8 +23,10 @@ def normalized_citations(records: pd.DataFrame) -> np.ndarray:
     py = records["PY"].astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)
     tc = records["TC"].astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)
     ok = ~np.isnan(py) & ~np.isnan(tc)
-    means = pd.Series(tc[ok]).groupby(py[ok]).mean()
-    year_mean = pd.Series(py).map(means).to_numpy(dtype=np.float64)
+    database = pd.factorize(records["DB"])[0] if "DB" in records.columns else np.zeros(len(py), dtype=np.int64)
+    group = pd.MultiIndex.from_arrays([database, py])
+    means = pd.Series(tc[ok]).groupby([database[ok], py[ok]]).mean()
+    year_mean = means.reindex(group).to_numpy(dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
         ncs = np.where(year_mean > 0, tc / year_mean, 0.0)
     ncs[~ok] = np.nan

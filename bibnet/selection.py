@@ -18,9 +18,10 @@ from scipy.sparse.csgraph import connected_components
 
 from bibnet.cooccurrence import COUNTINGS, cooccurrence, record_weights
 from bibnet.errors import InputError, OptionError
-from bibnet.keywords import FIELD_NAMES, FIELD_TAGS, Field, KeywordOccurrences, LabelCase, extract
+from bibnet.keywords import FIELD_ALIASES, FIELD_NAMES, FIELD_TAGS, Field, KeywordOccurrences, LabelCase, extract, field_name
 from bibnet.normalize import NORMALIZATIONS
 from bibnet.options import Params, option
+from bibnet.sources import SOURCES
 
 if TYPE_CHECKING:  # pragma: no cover
     from bibnet.corpus import Corpus
@@ -32,8 +33,9 @@ class NetworkParams(Params):
 
     kind: ClassVar[str] = "network options"
 
-    keywords: str = option("all", choices=FIELD_NAMES, what="keyword field",
-                           help="Author keywords (DE), Keywords Plus (ID), or both (all).")
+    keywords: str = option("all", choices=FIELD_NAMES, aliases=FIELD_ALIASES, what="keyword field",
+                           help="Author keywords (DE), keywords the database assigned (indexed: Keywords Plus, "
+                                "Index Keywords, MeSH; 'plus' is the same), or both (all).")
     min_occurrences: int = option(5, min=1, what="minimum occurrences", help="Minimum number of records of a keyword.")
     top: int | None = option(None, min=1,
                              help="Keep the N keywords with the greatest total link strength (default: all).")
@@ -138,21 +140,49 @@ class NoKeywordsError(InputError):
     Attributes
     ----------
     field
-        The keyword field (``"all"``, ``"author"``, ``"plus"``).
+        The keyword field (``"all"``, ``"author"``, ``"indexed"``).
     reason, hint
         Why there is no keyword to map, and what to do about it.
+    sources
+        The databases of the records, for the field's name.
     """
 
-    def __init__(self, field: str, reason: str, hint: str) -> None:
-        super().__init__(f"{FIELD_NAMES[field]}: {reason}; {hint}")
+    def __init__(self, field: str, reason: str, hint: str, sources: tuple[str, ...] = ()) -> None:
+        super().__init__(f"{field_name(field, sources)}: {reason}; {hint}")
         self.field, self.reason, self.hint = field, reason, hint
 
 
-#: What each keyword tag holds, in words.
-_TAG_WHAT = {"DE": "author keywords", "ID": "Keywords Plus"}
 #: Of each field, the other field to map when it has no keyword.
-_OTHER_FIELD = {"author": "plus", "plus": "author"}
-_EXPORT_HINT = "export the records from the Web of Science Core Collection with Record Content 'Full Record' (it has DE and ID)"
+_OTHER_FIELD = {"author": "indexed", "indexed": "author"}
+#: How to export records with their keywords, per database.
+_EXPORT_HINTS = {
+    "Web of Science": "export the records from the Web of Science Core Collection with Record Content 'Full Record' "
+                      "(it has DE and ID)",
+    "Scopus": "export the records from Scopus with 'Author keywords' and 'Index keywords' ticked "
+              "(under 'Abstract & keywords')",
+}
+_EXPORT_HINT = "export the records with their keywords"
+
+
+def _sources(source: Corpus | pd.DataFrame) -> tuple[str, ...]:
+    """The databases of the records of ``source``, in :data:`~bibnet.sources.SOURCES` order."""
+    found = getattr(source, "sources", None)
+    if found is None:
+        records: pd.DataFrame = source
+        found = set(records["DB"].dropna()) if "DB" in records.columns else ()
+    return tuple(name for name in SOURCES if name in found)
+
+
+def _export_hint(sources: tuple[str, ...]) -> str:
+    return "; ".join(dict.fromkeys(_EXPORT_HINTS.get(s, _EXPORT_HINT) for s in sources)) or _EXPORT_HINT
+
+
+def _what(field: str, sources: tuple[str, ...]) -> str:
+    """The field in running text: ``"author keywords"``, ``"Keywords Plus"``, ``"keywords"`` (all)."""
+    if field == "all":
+        return "keywords"
+    name = field_name(field, sources)
+    return name.lower() if name in FIELD_NAMES.values() else name
 
 
 def check_mappable(source: Corpus | pd.DataFrame, occ: KeywordOccurrences, *, params: NetworkParams) -> None:
@@ -160,8 +190,9 @@ def check_mappable(source: Corpus | pd.DataFrame, occ: KeywordOccurrences, *, pa
 
     ``source`` (what ``occ`` was extracted from) tells why a field has no keyword at all.
     """
+    sources = _sources(source)
     if len(occ.keys) == 0:
-        raise NoKeywordsError(params.keywords, *_why_no_keywords(source, params))
+        raise NoKeywordsError(params.keywords, *_why_no_keywords(source, params), sources=sources)
     counts = occ.occurrences
     if int(counts.max()) >= params.min_occurrences:
         return
@@ -172,6 +203,7 @@ def check_mappable(source: Corpus | pd.DataFrame, occ: KeywordOccurrences, *, pa
         f"no keyword occurs at least {params.min_occurrences} times (the most frequent, {top['label']!r}, "
         f"occurs {'once' if n == 1 else f'{n} times'})",
         "lower --min-occurrences",
+        sources=sources,
     )
 
 
@@ -181,13 +213,20 @@ def _why_no_keywords(source: Corpus | pd.DataFrame, params: NetworkParams) -> tu
     if len(records) == 0:
         return "there are no records", "check the exports and the load report (bibnet info)"
     tags = FIELD_TAGS[params.keywords]
-    what = {"all": "keywords"}.get(params.keywords, _TAG_WHAT[tags[0]])
+    sources = _sources(source)
+    what = _what(params.keywords, sources)
+    lacking = _databases_without(params.keywords, sources)
+    if lacking and len(lacking) == len(sources):
+        return (f"the records have no {what} ({' and '.join(lacking)} exports have none)",
+                f"map the {_what(_OTHER_FIELD[params.keywords], sources)} instead "
+                f"(--keywords {_OTHER_FIELD[params.keywords]})")
     states = {tag: _tag_state(source, tag) for tag in tags}
     if "filled" in states.values():  # text, yet no keyword: separators or characters removed, or the thesaurus
         if params.thesaurus:
             return f"the thesaurus {params.thesaurus} drops every keyword", "check its 'replace by' column"
         holds = "holds" if len(tags) == 1 else "hold"
-        return f"the records have no {what} ({' and '.join(tags)} {holds} only separators or blanks)", _EXPORT_HINT
+        return (f"the records have no {what} ({' and '.join(tags)} {holds} only separators or blanks)",
+                _export_hint(sources))
     if set(states.values()) == {"absent"}:
         why = f"no {' or '.join(tags)} column"
     elif set(states.values()) == {"empty"}:
@@ -196,10 +235,17 @@ def _why_no_keywords(source: Corpus | pd.DataFrame, params: NetworkParams) -> tu
         why = ", ".join(f"no {tag} column" if s == "absent" else f"{tag} is empty in every record" for tag, s in states.items())
     other = _OTHER_FIELD.get(params.keywords)
     if other is not None and _tag_state(source, FIELD_TAGS[other][0]) == "filled":
-        hint = f"map the {_TAG_WHAT[FIELD_TAGS[other][0]]} instead (--keywords {other})"
+        hint = f"map the {_what(other, sources)} instead (--keywords {other})"
     else:
-        hint = _EXPORT_HINT
+        hint = _export_hint(sources)
     return f"the records have no {what} ({why})", hint
+
+
+def _databases_without(field: str, sources: tuple[str, ...]) -> list[str]:
+    """The databases among ``sources`` that have no such keyword field at all (Dimensions: no author keywords)."""
+    if field == "all":
+        return [s for s in sources if SOURCES[s].author is None and SOURCES[s].indexed is None]
+    return [s for s in sources if getattr(SOURCES[s], field) is None]
 
 
 def _tag_state(source: Corpus | pd.DataFrame, tag: str) -> Literal["absent", "empty", "filled"]:

@@ -1,7 +1,8 @@
 """The tables of a keyword analysis and their CSV, Markdown and LaTeX files.
 
 ``top_keywords`` is the published "Table 1" (most frequent keywords in column pairs
-"Keyword | N-kw"), ``author_vs_plus`` is "Table 2" (author keywords next to Keywords Plus),
+"Keyword | N-kw"), ``author_vs_indexed`` is "Table 2" (author keywords next to the keywords the
+database assigned: Keywords Plus, Index Keywords, MeSH terms),
 ``cluster_table`` describes each cluster and ``summary_table`` gives the numbers of each keyword
 field. All functions take plain DataFrames (see :mod:`bibnet.plotting` for the ``items`` columns)
 and break ties by label, so the same input always gives the same table.
@@ -81,22 +82,24 @@ def top_keywords(counts: pd.DataFrame, *, n: int = 40, pairs: int = 4) -> tuple[
     return wide, long
 
 
-def author_vs_plus(author_counts: pd.DataFrame, plus_counts: pd.DataFrame, *,
-                   n: int = 30) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """The ``n`` most common author keywords next to the ``n`` most common Keywords Plus.
+def author_vs_indexed(author_counts: pd.DataFrame, indexed_counts: pd.DataFrame, *, n: int = 30,
+                      indexed: str = "Keywords Plus") -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The ``n`` most common author keywords next to the ``n`` most common keywords the
+    database assigned, named ``indexed`` as the database does (``"Index Keywords"``).
 
     Labels are compared as given (bibnet's labels are already cleaned and lower-cased).
 
     Returns
     -------
     table : pandas.DataFrame
-        ``Rank``, ``Author keyword``, ``N-kw (DE)``, ``Keyword Plus``, ``N-kw (ID)``.
+        ``Rank``, ``Author keyword``, ``N-kw (DE)``, the singular of ``indexed`` (``Keyword
+        Plus``, ``Index Keyword``, ``MeSH term``), ``N-kw (ID)``.
     overlap : dict
         ``n``; ``both``: the terms in both lists, alphabetically; ``common`` and ``union``: the
         sizes of their intersection and union; ``jaccard``: common / union (0 when both are empty).
     """
     _positive(n=n)
-    de, ident = _ranked(author_counts, n, "author_counts"), _ranked(plus_counts, n, "plus_counts")
+    de, ident = _ranked(author_counts, n, "author_counts"), _ranked(indexed_counts, n, "indexed_counts")
     rows = max(len(de), len(ident))
 
     def column(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -106,7 +109,7 @@ def author_vs_plus(author_counts: pd.DataFrame, plus_counts: pd.DataFrame, *,
         "Rank": np.arange(1, rows + 1),
         "Author keyword": column(de, "label").astype(object).where(column(de, "label").notna(), None),
         "N-kw (DE)": _integers(column(de, "occurrences")),
-        "Keyword Plus": column(ident, "label").astype(object).where(column(ident, "label").notna(), None),
+        _singular(indexed): column(ident, "label").astype(object).where(column(ident, "label").notna(), None),
         "N-kw (ID)": _integers(column(ident, "occurrences")),
     })
     a, b = de["label"].tolist(), ident["label"].tolist()
@@ -115,6 +118,11 @@ def author_vs_plus(author_counts: pd.DataFrame, plus_counts: pd.DataFrame, *,
     overlap = {"n": n, "both": both, "common": len(both), "union": union,
                "jaccard": len(both) / union if union else 0.0}
     return table, overlap
+
+
+def _singular(name: str) -> str:
+    """A column heading for one keyword of a field: "Keyword Plus", "Index Keyword", "MeSH term"."""
+    return name.replace("Keywords", "Keyword").replace("keywords", "keyword").replace("terms", "term")
 
 
 def cluster_table(items: pd.DataFrame, *, top: int = 10) -> pd.DataFrame:

@@ -38,14 +38,14 @@ def test_published_workflow_prints_the_papers_numbers(published):
 
 def test_published_workflow_writes_everything(published):
     out, _ = published
-    for field in ("all", "author", "plus"):
+    for field in ("all", "author", "indexed"):
         for name in ("map.txt", "network.txt", "map.json", "summary.json"):
             assert (out / field / name).stat().st_size > 0
-    for stem in ("top_keywords", "top_keywords_long", "author_vs_plus", "clusters", "clusters_author", "clusters_plus",
+    for stem in ("top_keywords", "top_keywords_long", "author_vs_indexed", "clusters", "clusters_author", "clusters_indexed",
                  "summary"):
         for ext in (".csv", ".md", ".tex"):
             assert (out / "tables" / (stem + ext)).exists(), stem + ext
-    for figure in ("all_network", "all_overlay_author_share", "all_overlay_year", "all_density", "plus_network",
+    for figure in ("all_network", "all_overlay_author_share", "all_overlay_year", "all_density", "indexed_network",
                    "author_network"):
         for ext in (".html", ".png", ".svg"):
             assert (out / "figures" / (figure + ext)).stat().st_size > 1000, figure + ext
@@ -67,7 +67,7 @@ def test_min_cluster_size_100_gives_two_or_three_clusters(published):
 
 def test_tables_equal_the_networks_numbers(published):
     out, _ = published
-    maps = {f: read_vosviewer(out / f / "map.txt", out / f / "network.txt").items for f in ("all", "author", "plus")}
+    maps = {f: read_vosviewer(out / f / "map.txt", out / f / "network.txt").items for f in ("all", "author", "indexed")}
     corpus = bibnet.read(ROOT / "wos_exports")
     counts = bibnet.build_network(corpus, min_occurrences=1).keywords.counts()
 
@@ -81,7 +81,7 @@ def test_tables_equal_the_networks_numbers(published):
 
     summary = pd.read_csv(out / "tables" / "summary.csv", encoding="utf-8-sig")
     assert list(summary["Field"]) == ["All keywords", "Author keywords", "Keywords Plus"]
-    for field, row in zip(("all", "author", "plus"), summary.to_dict("records"), strict=True):
+    for field, row in zip(("all", "author", "indexed"), summary.to_dict("records"), strict=True):
         s = json.loads((out / field / "summary.json").read_text())
         assert len(maps[field]) == s["keywords_selected"] == row["Mapped"]
         assert (row["Records"], row["Keywords"], row["Meet threshold"], row["Links"], row["Clusters"]) == (

@@ -78,7 +78,6 @@ def test_default_falls_back_to_the_repository_copy(monkeypatch, tmp_path):
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        ("scopus_export.csv", "looks like a Scopus CSV export"),
         ("excel_quoted.txt", "every field is in double quotes"),
         ("binary.dat", "binary file"),
         ("empty.txt", "file is empty"),

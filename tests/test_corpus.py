@@ -47,7 +47,7 @@ def test_records_contract():
     corpus = bibnet.read(WOS / "tab" / "labnetwork_savedrecs.txt", WOS / "tab" / "rmp_savedrecs.txt")
     records = corpus.records
     assert len(corpus) == len(records) == 683
-    assert list(records.columns) == [*DEFAULT_COLUMNS, "file", "line"]
+    assert list(records.columns) == [*DEFAULT_COLUMNS, "DB", "file", "line"]
     assert isinstance(records.index, pd.RangeIndex) and records.index[-1] == 682
     for col in ("UT", "DI", "TI", "SO", "DT", "DE", "ID", "DA", "file"):
         assert records[col].dtype == "string[pyarrow]", col
@@ -85,7 +85,7 @@ def test_early_access_records_are_kept_with_empty_year():
 
 def test_extra_columns():
     corpus = bibnet.read(WOS / "tab" / "rmp_savedrecs.txt", columns=["AB", "AU", "C1"])
-    assert list(corpus.records.columns) == [*DEFAULT_COLUMNS, "AB", "AU", "C1", "file", "line"]
+    assert list(corpus.records.columns) == [*DEFAULT_COLUMNS, "AB", "AU", "C1", "DB", "file", "line"]
     assert corpus.records["AU"].notna().all()
     # a tag absent from a file is <NA> for its records
     corpus = bibnet.read(WOS / "edge_cases" / "whs_climate_savedrecs_1.txt", columns=["AB"])
@@ -97,7 +97,7 @@ def test_lean_read_keeps_what_networks_use_and_gives_the_same_network():
     """lean=True parses only NETWORK_COLUMNS; duplicates and the network do not change."""
     paths = (WOS / "tab", WOS / "plaintext")
     full, lean = bibnet.read(*paths), bibnet.read(*paths, lean=True)
-    assert list(lean.records.columns) == [c for c in NETWORK_COLUMNS if c not in ("DE", "ID")] + ["file", "line"]
+    assert list(lean.records.columns) == [c for c in NETWORK_COLUMNS if c not in ("DE", "ID")] + ["DB", "file", "line"]
     assert full.keyword_fields == {} and list(lean.keyword_fields) == ["DE", "ID"]
     for tag in ("DE", "ID"):  # held split, not as text, and losslessly so
         text = full.records[tag].astype(object).where(full.records[tag].notna(), None).tolist()
@@ -108,7 +108,7 @@ def test_lean_read_keeps_what_networks_use_and_gives_the_same_network():
     assert lean.report.fields == full.report.fields
     a, b = bibnet.build_network(full, min_occurrences=3), bibnet.build_network(lean, min_occurrences=3)
     assert len(a) > 10 and a.items.equals(b.items) and (a.cooccurrence != b.cooccurrence).nnz == 0
-    assert list(bibnet.read(WOS / "tab", lean=True, columns=["AB"]).records.columns)[-3:] == ["AB", "file", "line"]
+    assert list(bibnet.read(WOS / "tab", lean=True, columns=["AB"]).records.columns)[-4:] == ["AB", "DB", "file", "line"]
 
 
 def test_documents_after_a_lean_read_have_their_keyword_fields():
@@ -230,13 +230,13 @@ def test_directory_ignores_files_that_are_not_exports(tmp_path):
     assert len(corpus) == 10
     assert [Path(i.split(":")[0]).name for i in corpus.report.ignored] == ["README.md"]
     # named explicitly, the same file is an error
-    with pytest.raises(InputError, match="README.md: not a Web of Science export"):
+    with pytest.raises(InputError, match="README.md: not an export bibnet reads"):
         bibnet.read(tmp_path / "README.md")
 
 
 def test_directory_without_exports(tmp_path):
     (tmp_path / "notes.txt").write_text("nothing here\n")
-    with pytest.raises(InputError, match="no Web of Science export found"):
+    with pytest.raises(InputError, match="no export found"):
         bibnet.read(tmp_path)
 
 
@@ -335,7 +335,7 @@ def test_dedup_rounds():
     assert isinstance(kept.index, pd.RangeIndex)
     assert dups[["line", "key", "kept_line"]].values.tolist() == [
         [3, "DOI", 2],
-        [8, "title+year", 10],
+        [8, "title+year+author", 10],
         [11, "UT", 12],
         [13, "DOI", 12],
     ]
@@ -354,7 +354,7 @@ def test_dedup_records_all_with_wos_uts_skip_the_doi_and_title_rounds(monkeypatc
     assert len(kept) == 3 and dups["key"].tolist() == ["UT"] and not called
     monkeypatch.undo()
     kept, dups = deduplicate(frame(rows[:1] + [{"UT": "MEDLINE:9", "TI": "Same title!", "PY": 2020}]))
-    assert dups["key"].tolist() == ["title+year"]
+    assert dups["key"].tolist() == ["title+year+author"]
 
 
 def test_dedup_nothing_to_do():
@@ -387,6 +387,7 @@ def test_report_dict_is_the_cli_contract():
     assert d["files"][0] == {
         "path": str(WOS / "tab" / "ecolmodellingqrps_savedrecs.txt"),
         "format": "wos-tab",
+        "source": "Web of Science",
         "encoding": "utf-16le",
         "newline": "CR",
         "records": 10,
@@ -417,12 +418,9 @@ NOT_AN_EXPORT = {
     "bom_only.txt": "file is empty",
     "blank_lines.txt": "file is empty",
     "binary.dat": "binary file",
-    "gzipped_export.txt.gz": "binary file",
-    "scopus_export.csv": "looks like a Scopus CSV export",
     "excel_quoted.txt": "every field is in double quotes",
-    "random_text.txt": "not a Web of Science export",
-    "login_page.html": "not a Web of Science export",
-    "records.bib": "looks like BibTeX",
+    "random_text.txt": "not an export bibnet reads",
+    "login_page.html": "not an export bibnet reads",
     "header_only.txt": "header line but no records",
     "plain_header_only.txt": "no records",
     "truncated_utf16.txt": "truncated UTF-16 file",
@@ -449,6 +447,9 @@ SKIPS = {
     "plain_no_ef.txt": (3, [], "no EF line at the end: the file may be cut short"),
     "tab_bad_numbers.txt": (5, [], "PY: 1 value(s) not a whole number, left empty (first 'In press' at line 2)"),
     "tab_mixed_trailing_tab.txt": (5, [], None),
+    "gzipped_export.txt.gz": (5, [], None),
+    "scopus_export.csv": (2, [], None),
+    "records.bib": (1, [], "no UT column: duplicates are found by DOI and title only"),
 }
 
 

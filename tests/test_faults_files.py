@@ -25,6 +25,7 @@ import bibnet
 from bibnet.cli import main
 from bibnet.errors import InputError, OptionError
 from bibnet.load_report import SkippedInputWarning
+from bibnet.readers import EXPECTED
 from bibnet.thesaurus import read_thesaurus
 
 DATA = Path(__file__).parent / "data"
@@ -120,7 +121,7 @@ def test_skip_unreadable_covers_files_named_explicitly_but_not_files_that_are_no
     readme.write_text("# my exports\n")
     with pytest.raises(InputError) as err:
         bibnet.read(GOOD, readme, skip_unreadable=True)
-    assert str(err.value) == f"{readme}: not a Web of Science export (first line '# my exports'); expected {TAB} or {PLAIN}"
+    assert str(err.value) == f"{readme}: not an export bibnet reads (first line '# my exports'); expected {EXPECTED}"
 
 
 def test_export_without_records_in_a_folder_is_unreadable_not_ignored(tmp_path):
@@ -144,7 +145,7 @@ def test_only_unreadable_exports_is_still_an_error(tmp_path):
     result = cli("info", str(folder), "--skip-unreadable")
     assert result.exit_code == 2
     assert result.stderr == (
-        f"bibnet: error: no Web of Science export found ({folder / 'truncated_utf16.txt'}: "
+        f"bibnet: error: no export found ({folder / 'truncated_utf16.txt'}: "
         "truncated UTF-16 file (odd number of bytes))\n"
     )
 

@@ -81,7 +81,7 @@ def test_without_pt_the_document_type_dt_keeps_a_data_set_apart():
     # the data paper is a publication: one work with the WOS: article; the data set and the patent are not
     assert kept["UT"].tolist() == ["WOS:000111", "DRCI:DATA2020001", "DIIDW:2020001"]
     assert dups[["UT", "key", "kept_line", "reason"]].values.tolist() == [
-        ["MEDLINE:77", "title+year", 2, "Web of Science Core Collection (WOS:)"]]
+        ["MEDLINE:77", "title+year+author", 2, "Web of Science Core Collection (WOS:)"]]
 
 
 def test_database_words_for_one_type_do_not_keep_copies_apart():
@@ -93,7 +93,7 @@ def test_database_words_for_one_type_do_not_keep_copies_apart():
     kept, dups = deduplicate(records)
     assert kept["UT"].tolist() == ["WOS:000222"]
     assert dups[["UT", "key", "reason"]].values.tolist() == [
-        ["KJD:ART0001", "title+year", "Web of Science Core Collection (WOS:)"]]
+        ["KJD:ART0001", "title+year+author", "Web of Science Core Collection (WOS:)"]]
 
 
 def test_a_book_and_its_review_share_a_title_but_not_a_publication_type():
@@ -284,7 +284,7 @@ def test_an_empty_field_points_to_the_other_one():
     with pytest.raises(NoKeywordsError) as info:
         bibnet.build_network(records, keywords="author", min_occurrences=1)
     assert str(info.value) == ("Author keywords: the records have no author keywords (DE is empty in every record); "
-                               "map the Keywords Plus instead (--keywords plus)")
+                               "map the indexed keywords instead (--keywords indexed)")
     with pytest.raises(NoKeywordsError, match=r"^All keywords: the records have no keywords \(no DE or ID column\)"):
         bibnet.build_network(pd.DataFrame({"TI": ["x"]}))
     with pytest.raises(NoKeywordsError, match=r"\(DE holds only separators or blanks\)"):
@@ -313,9 +313,9 @@ def test_analyze_skips_a_field_with_no_keyword_and_says_so(tmp_path):
     with pytest.warns(UserWarning, match=r"^Keywords Plus not mapped: the records have no Keywords Plus \(no ID column\); "
                                          r"the other fields are analysed$"):
         result = analyze(corpus, tmp_path / "out", network_params=NetworkParams(min_occurrences=2), laid_out=False)
-    assert list(result.networks) == ["all", "author"] and list(result.skipped) == ["plus"]
-    assert result.skipped == {"plus": "Keywords Plus not mapped: the records have no Keywords Plus (no ID column)"}
-    assert not (tmp_path / "out" / "plus").exists() and (tmp_path / "out" / "author" / "map.txt").exists()
+    assert list(result.networks) == ["all", "author"] and list(result.skipped) == ["indexed"]
+    assert result.skipped == {"indexed": "Keywords Plus not mapped: the records have no Keywords Plus (no ID column)"}
+    assert not (tmp_path / "out" / "indexed").exists() and (tmp_path / "out" / "author" / "map.txt").exists()
     methods = (tmp_path / "out" / "methods.md").read_text(encoding="utf-8")
     assert "Keywords Plus were not mapped: the records have no Keywords Plus (no ID column).\n\n### References" in methods
     assert "Keywords Plus were not mapped" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")

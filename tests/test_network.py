@@ -292,7 +292,7 @@ def test_split_keywords_and_text_give_the_same_occurrences():
         keyword_fields = {tag: SplitKeywords.from_text(pa.array(records[tag])) for tag in ("DE", "ID")}
         records = pd.DataFrame(index=range(8))
 
-    for field in ("all", "author", "plus"):
+    for field in ("all", "author", "indexed", "plus"):
         a, b = extract(records, field, label_case="original"), extract(Lean, field, label_case="original")
         assert a.keys.tolist() == b.keys.tolist() and a.labels.tolist() == b.labels.tolist()
         assert (a.matrix != b.matrix).nnz == 0

@@ -224,7 +224,7 @@ def test_option_errors_name_the_option():
         NetworkParams(counting="half")
     with pytest.raises(OptionError, match=r"^attraction must be between -9 and 10, got 11$"):
         LayoutParams(attraction=11)
-    with pytest.raises(OptionError, match=r"^unknown keyword field 'titles'; expected some of all, author, plus$"):
+    with pytest.raises(OptionError, match=r"^unknown keyword field 'titles'; expected some of all, author, indexed$"):
         AnalysisParams(fields=("titles",))
 
 

@@ -17,6 +17,7 @@ from bibnet.readers import READERS, ReadResult, Text, decode, detect, load, read
 from bibnet.readers import text as text_module
 from bibnet.readers.wos_plain import WosPlain
 from bibnet.readers.wos_tab import WosTab
+from bibnet.sources import SOURCES
 
 DATA = Path(__file__).parent / "data" / "wos"
 COLUMNS = ("UT", "DI", "TI", "SO", "DT", "DE", "ID", "PY", "TC", "Z9", "DA")
@@ -163,7 +164,9 @@ def test_load_reads_bom_and_reports_encoding():
 
 
 def test_registry_has_one_reader_per_format():
-    assert [r.name for r in READERS] == ["wos-tab", "wos-plain"]
+    assert [r.name for r in READERS] == ["wos-tab", "wos-plain", "scopus-csv", "lens-csv", "dimensions-csv",
+                                         "openalex-csv", "pubmed", "ris", "bibtex", "openalex-json"]
+    assert {r.source for r in READERS} <= set(SOURCES)
     for reader in READERS:
         assert reader.expected
 
@@ -185,16 +188,14 @@ def test_detect_by_content(head, name):
     ("head", "message"),
     [
         ('"PT"\t"AU"\n"J"\t"Smith"\n', "double quotes"),
-        ("Authors,Author full names,Title,EID\n", "Scopus CSV"),
-        ("@article{x,\n", "BibTeX"),
-        ("hello world\n", "not a Web of Science export"),
+        ("hello world\n", "not an export bibnet reads"),
     ],
 )
 def test_detect_explains_what_it_found(head, message):
     with pytest.raises(InputError, match=message) as err:
         detect(Text("f.csv", head.encode(), "utf-8", "LF"))
     assert str(err.value).startswith("f.csv: ")
-    assert "expected WoS tab-delimited" in str(err.value)
+    assert "expected an export of Web of Science" in str(err.value)
 
 
 def test_a_new_format_is_one_registry_line(monkeypatch):

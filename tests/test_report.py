@@ -29,14 +29,15 @@ def summary(field: str, total: int, meeting: int, links: int, tls: float, cluste
                           keywords_meeting_threshold=meeting, keywords_selected=meeting, links=links, components=1,
                           total_link_strength=tls, network=NetworkParams(keywords=field, min_occurrences=4, **network),
                           clusters=clusters, quality=quality, clustering=CLUSTERING, engine="leidenalg",
-                          layout_quality=0.5, layout=LAYOUT)
+                          layout_quality=0.5, layout=LAYOUT, sources={"Web of Science": 39680})
 
 
 # The numbers of the published analysis quoted in issue 5.
 SUMMARIES = [summary("all", 4334, 240, 12000, 45000.0, 2, 0.31234), summary("author", 2855, 92, 900, 1500.0, 1, 0.2),
-             summary("plus", 1724, 133, 3000, 8000.5, 1, 0.25)]
+             summary("indexed", 1724, 133, 3000, 8000.5, 1, 0.25)]
 RUN = Run(files=tuple(f"savedrecs_{i}.txt" for i in range(81)), records_read=39900, records=39680, duplicates=220,
-          skipped=0, source="the Web of Science Core Collection", network=NetworkParams(min_occurrences=4),
+          skipped=0, sources={"Web of Science": 39680}, prefer=("Web of Science", "Scopus"),
+          network=NetworkParams(min_occurrences=4),
           clustering=CLUSTERING, layout=LAYOUT, analysis=AnalysisParams(),
           software={"bibnet": "0.1.0", "leidenalg": "0.10.2"})
 
@@ -57,7 +58,7 @@ def coffee() -> tuple[pd.DataFrame, pd.DataFrame]:
 def test_methods_text_fills_in_every_number():
     text = methods_text(SUMMARIES, run=RUN)
     assert text.startswith("## Methods\n\n")
-    assert ("We analysed the metadata of 39,680 publications from the Web of Science Core Collection "
+    assert ("We analysed the metadata of 39,680 publications from Web of Science "
             "(39,900 records read from 81 export files; 220 duplicates, identified by accession number, removed).") in text
     assert "all keywords (author keywords, DE, and Keywords Plus, ID, together;" in text
     assert ("Of the 4,334 keywords (author keywords and Keywords Plus together), 240 meet the threshold of at least "

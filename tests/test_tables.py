@@ -15,7 +15,7 @@ from bibnet import NetworkParams, NetworkSummary
 from bibnet.errors import OptionError
 from bibnet.tables import (
     TEX_HEADER,
-    author_vs_plus,
+    author_vs_indexed,
     cluster_table,
     csv_unescape,
     md_escape,
@@ -91,10 +91,10 @@ def test_missing_columns_are_an_option_error():
 
 
 # -- author vs plus -------------------------------------------------------------------------------
-def test_author_vs_plus_side_by_side_with_overlap():
+def test_author_vs_indexed_side_by_side_with_overlap():
     de = counts_of([("deep learning", 9), ("obesity", 7), ("coffee", 7), ("tea", 2)])
     ident = counts_of([("OBESITY-RISK", 10), ("obesity", 8), ("coffee", 3), ("insulin", 3)])
-    table, overlap = author_vs_plus(de, ident, n=3)
+    table, overlap = author_vs_indexed(de, ident, n=3)
     assert list(table.columns) == ["Rank", "Author keyword", "N-kw (DE)", "Keyword Plus", "N-kw (ID)"]
     assert table["Author keyword"].tolist() == ["deep learning", "coffee", "obesity"]
     assert table["Keyword Plus"].tolist() == ["OBESITY-RISK", "obesity", "coffee"]
@@ -102,13 +102,13 @@ def test_author_vs_plus_side_by_side_with_overlap():
     assert overlap == {"n": 3, "both": ["coffee", "obesity"], "common": 2, "union": 4, "jaccard": 0.5}
 
 
-def test_author_vs_plus_lists_of_different_length():
-    table, overlap = author_vs_plus(counts_of([("a", 2)]), counts_of([("b", 5), ("c", 4)]), n=30)
+def test_author_vs_indexed_lists_of_different_length():
+    table, overlap = author_vs_indexed(counts_of([("a", 2)]), counts_of([("b", 5), ("c", 4)]), n=30)
     assert len(table) == 2
     assert table["Author keyword"].tolist() == ["a", None]
     assert table["N-kw (DE)"].isna().tolist() == [False, True]
     assert overlap["jaccard"] == 0.0 and overlap["union"] == 3
-    _, empty = author_vs_plus(counts_of([]), counts_of([]))
+    _, empty = author_vs_indexed(counts_of([]), counts_of([]))
     assert empty["jaccard"] == 0.0 and empty["both"] == []
 
 

@@ -83,7 +83,7 @@ def _sigterm_raises() -> Iterator[None]:
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="bibnet")
 def main() -> None:
-    """Keyword co-occurrence maps from Web of Science exports."""
+    """Keyword co-occurrence maps from Web of Science, Scopus, Lens, PubMed, Dimensions and OpenAlex exports."""
 
 
 def _register() -> None:

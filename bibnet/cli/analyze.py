@@ -1,4 +1,4 @@
-"""``bibnet analyze``: the whole published workflow, WoS exports -> files, tables, figures, report."""
+"""``bibnet analyze``: the whole published workflow, exports -> files, tables, figures, report."""
 
 from __future__ import annotations
 
@@ -31,9 +31,11 @@ from bibnet.run import AnalysisParams
 @cluster_options
 @layout_options
 @params_options(AnalysisParams)
-def command(paths: tuple[str, ...], strict: bool, skip_unreadable: bool, out: str, **opts: Any) -> None:
-    """Analyse the WoS exports in PATH... (default: wos_exports/) for all keywords, author
-    keywords and Keywords Plus, and write VOSviewer files, tables, figures and a report to OUT.
+def command(paths: tuple[str, ...], strict: bool, skip_unreadable: bool, prefer: tuple[str, ...], out: str,
+            **opts: Any) -> None:
+    """Analyse the exports in PATH... (default: wos_exports/) for all keywords, author
+    keywords and the keywords the database assigned (Keywords Plus, Index Keywords, MeSH terms),
+    and write VOSviewer files, tables, figures and a report to OUT.
 
     --keywords is ignored here: all three fields are analysed.
     """
@@ -44,7 +46,7 @@ def command(paths: tuple[str, ...], strict: bool, skip_unreadable: bool, out: st
     # writes into that folder (nested, it does not make another) and this block swaps it in.
     sources, selection = default_inputs(paths), network_params(opts)
     with output_folder(out, inputs=[*sources, *filter(None, [selection.thesaurus])], name="--out") as folder:
-        corpus = read_exports(sources, strict=strict, skip_unreadable=skip_unreadable)
+        corpus = read_exports(sources, strict=strict, skip_unreadable=skip_unreadable, prefer=prefer)
         layout = layout_params(opts)
         result = analyze(
             corpus, folder, network_params=selection, clustering=cluster_params(opts), layout=layout,

@@ -1,4 +1,4 @@
-"""``bibnet info``: print the load report of Web of Science exports."""
+"""``bibnet info``: print the load report of export files."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 import bibnet
-from bibnet.cli.options import report_not_warn, skip_unreadable_option
+from bibnet.cli.options import prefer_option, report_not_warn, skip_unreadable_option
 from bibnet.corpus import read
 from bibnet.errors import InputError
 
@@ -29,14 +29,17 @@ def default_exports() -> Path:
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
 @click.option("--strict", is_flag=True, help="Stop at a malformed record instead of skipping it.")
 @skip_unreadable_option
+@prefer_option
 @report_not_warn
-def command(paths: tuple[str, ...], as_json: bool, strict: bool, skip_unreadable: bool) -> None:
-    """Read WoS exports and print the load report.
+def command(paths: tuple[str, ...], as_json: bool, strict: bool, skip_unreadable: bool, prefer: tuple[str, ...]) -> None:
+    """Read exports and print the load report: each file's database, format and encoding, and
+    the fields each database's records have.
 
     PATH: files, directories or glob patterns (default: wos_exports/). Each file's format
-    (tab-delimited or plain text) and encoding are recognised from its content.
+    (Web of Science, Scopus, Lens, PubMed, Dimensions, OpenAlex, RIS, BibTeX) and encoding are
+    recognised from its content.
     """
-    corpus = read(*(paths or (default_exports(),)), strict=strict, skip_unreadable=skip_unreadable)
+    corpus = read(*(paths or (default_exports(),)), strict=strict, skip_unreadable=skip_unreadable, prefer=prefer)
     report = corpus.report
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))

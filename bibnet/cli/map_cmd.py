@@ -1,4 +1,4 @@
-"""``bibnet map``: WoS exports -> VOSviewer map, network, JSON and summary."""
+"""``bibnet map``: exports -> VOSviewer map, network, JSON and summary."""
 
 from __future__ import annotations
 
@@ -28,10 +28,13 @@ from bibnet.readwrite.folder import GRAPH_FORMATS
 @selection_options
 @cluster_options
 @layout_options
-def command(paths: tuple[str, ...], strict: bool, skip_unreadable: bool, out: str, formats: tuple[str, ...], **opts) -> None:
-    """Write a VOSviewer keyword co-occurrence map of the WoS exports in PATH...
+def command(paths: tuple[str, ...], strict: bool, skip_unreadable: bool, prefer: tuple[str, ...], out: str,
+            formats: tuple[str, ...], **opts) -> None:
+    """Write a VOSviewer keyword co-occurrence map of the exports in PATH...
 
     PATH may be files, folders and glob patterns; with none, the sample in wos_exports/ is used.
+    Exports of Web of Science, Scopus, Lens, PubMed, Dimensions and OpenAlex, RIS and BibTeX
+    files are recognised from their content, and may be mixed.
     Writes OUT/map.txt, OUT/network.txt, OUT/map.json and OUT/summary.json.
     """
     from bibnet.network import build_network
@@ -41,7 +44,7 @@ def command(paths: tuple[str, ...], strict: bool, skip_unreadable: bool, out: st
     # The folder is checked, and its temporary sibling made, before anything is read.
     sources, selection = default_inputs(paths), network_params(opts)
     with output_folder(out, inputs=[*sources, *filter(None, [selection.thesaurus])], name="--out") as folder:
-        corpus = read_exports(sources, strict=strict, skip_unreadable=skip_unreadable)
+        corpus = read_exports(sources, strict=strict, skip_unreadable=skip_unreadable, prefer=prefer)
         net = build_network(corpus, params=selection).cluster(params=cluster_params(opts))
         lp = layout_params(opts)
         if lp is not None:

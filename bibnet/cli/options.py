@@ -52,6 +52,26 @@ skip_unreadable_option = click.option(
 )
 
 
+def _databases(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...]:
+    """``--prefer "Scopus, Web of Science"`` as a tuple of database names, each checked."""
+    from bibnet.sources import SOURCES
+
+    names = tuple(name.strip() for name in (value or "").split(",") if name.strip())
+    lower = {name.lower(): name for name in SOURCES}
+    unknown = [name for name in names if name.lower() not in lower]
+    if unknown:
+        raise click.BadParameter(f"unknown database {unknown[0]!r}; expected some of {', '.join(SOURCES)}")
+    return tuple(lower[name.lower()] for name in names)
+
+
+#: ``--prefer``, for every command that reads exports.
+prefer_option = click.option(
+    "--prefer", callback=_databases, metavar="DATABASES",
+    help="When one publication comes from several databases, keep the copy of the first of these "
+         "(comma-separated; default: Web of Science, Scopus, Lens, PubMed, Dimensions, OpenAlex, RIS, BibTeX).",
+)
+
+
 def report_not_warn(command: Callable[..., Any]) -> Callable[..., Any]:
     """Run ``command`` with bibnet's warning about skipped records and files silenced: the
     load report says it, in one line, and Python's ``UserWarning`` line (with a source path)
@@ -72,6 +92,7 @@ input_options = _stack(
     click.argument("paths", nargs=-1, type=click.Path()),
     click.option("--strict", is_flag=True, help="Stop at the first malformed record instead of skipping it."),
     skip_unreadable_option,
+    prefer_option,
     report_not_warn,
 )
 
@@ -123,7 +144,7 @@ def _click_option(flag: str, spec: Option, default: Any, hint: Any) -> Decorator
     if base is bool:
         return click.option(flag, _dest(flag), is_flag=True, help=spec.help)
     if spec.choices is not None:
-        kind: Any = click.Choice(list(spec.choices))
+        kind: Any = click.Choice([*spec.choices, *(alias for alias, _ in spec.aliases)])
     elif spec.path:
         kind = click.Path(dir_okay=False)
     elif base is int:
@@ -151,11 +172,11 @@ layout_options = _stack(
 )
 
 
-def read_exports(paths: Sequence[str], *, strict: bool, skip_unreadable: bool) -> Corpus:
+def read_exports(paths: Sequence[str], *, strict: bool, skip_unreadable: bool, prefer: Sequence[str]) -> Corpus:
     """The lean corpus of the export files, as every network command reads it, its load report printed."""
     from bibnet.corpus import read
 
-    corpus = read(*paths, strict=strict, skip_unreadable=skip_unreadable, lean=True)
+    corpus = read(*paths, strict=strict, skip_unreadable=skip_unreadable, prefer=prefer, lean=True)
     print_load_report(corpus.report)
     return corpus
 
@@ -177,7 +198,7 @@ def print_load_report(report: LoadReport) -> None:
         click.echo(f"  unreadable, skipped: {entry}", err=True)
     if report.ignored:
         names = ", ".join(entry.split(": ", 1)[0] for entry in report.ignored)
-        click.echo(f"  ignored {len(report.ignored)} file(s) that are not WoS exports: {names}", err=True)
+        click.echo(f"  ignored {len(report.ignored)} file(s) that are not exports: {names}", err=True)
 
 
 def network_params(opts: Mapping[str, Any]) -> NetworkParams:

@@ -23,10 +23,11 @@ from bibnet.cli.options import (
               help="Comma-separated resolutions to try (default 0.1 to 10).")
 @click.option("--change-points", is_flag=True, help="Find the exact resolutions where the clustering changes.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a table.")
-def command(paths: tuple[str, ...], strict: bool, skip_unreadable: bool, resolutions: str | None, change_points: bool,
+def command(paths: tuple[str, ...], strict: bool, skip_unreadable: bool, prefer: tuple[str, ...],
+            resolutions: str | None, change_points: bool,
             as_csv: bool, **opts) -> None:
     """Print, for a range of resolutions, the number of clusters, their sizes and the quality
-    of the keyword map of the WoS exports in PATH... (default: wos_exports/)."""
+    of the keyword map of the exports in PATH... (default: wos_exports/)."""
     from bibnet.clustering import resolution_profile
     from bibnet.network import build_network
 
@@ -37,7 +38,7 @@ def command(paths: tuple[str, ...], strict: bool, skip_unreadable: bool, resolut
         except ValueError:
             raise click.BadParameter(f"expected numbers separated by commas, got {resolutions!r}",
                                      param_hint="--resolutions") from None
-    corpus = read_exports(default_inputs(paths), strict=strict, skip_unreadable=skip_unreadable)
+    corpus = read_exports(default_inputs(paths), strict=strict, skip_unreadable=skip_unreadable, prefer=prefer)
     net = build_network(corpus, params=network_params(opts))
     table = resolution_profile(net.weights, resolutions=grid, params=cluster_params(opts), change_points=change_points)
     if as_csv:

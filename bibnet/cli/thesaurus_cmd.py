@@ -31,8 +31,8 @@ _RULES = tuple(f.name for f in dataclasses.fields(SuggestRules))  # each rule of
               help="Only merges whose variants together occur at least this often.")
 @click.option("--no-rule", "off", multiple=True, type=click.Choice(_RULES), help="Switch a rule off (repeatable).")
 @click.option("--out", "out", type=click.Path(dir_okay=False), required=True, help="Thesaurus file to write.")
-def suggest(paths: tuple[str, ...], strict: bool, skip_unreadable: bool, keywords: Field, min_occurrences: int,
-            off: tuple[str, ...], out: str) -> None:
+def suggest(paths: tuple[str, ...], strict: bool, skip_unreadable: bool, prefer: tuple[str, ...], keywords: Field,
+            min_occurrences: int, off: tuple[str, ...], out: str) -> None:
     """Suggest merges of spelling variants of the keywords in PATH... (default: wos_exports/).
 
     Writes OUT (VOSviewer's thesaurus format, usable with --thesaurus and in VOSviewer) and,
@@ -41,7 +41,7 @@ def suggest(paths: tuple[str, ...], strict: bool, skip_unreadable: bool, keyword
     from bibnet.keywords import extract
     from bibnet.suggest import suggest_for, write_thesaurus
 
-    corpus = read_exports(default_inputs(paths), strict=strict, skip_unreadable=skip_unreadable)
+    corpus = read_exports(default_inputs(paths), strict=strict, skip_unreadable=skip_unreadable, prefer=prefer)
     occ = extract(corpus, keywords)
     rules = SuggestRules(**{rule: False for rule in off})
     table = suggest_for(occ, rules=rules, min_occurrences=min_occurrences)

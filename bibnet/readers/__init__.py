@@ -1,17 +1,52 @@
 """Input formats: the one registry of readers, format detection from content, dispatch.
 
+The record schema
+-----------------
+Every reader fills the same columns, named by the Web of Science field tags that bibnet (like
+VOSviewer and bibliometrix) has always used; a reader maps its database's fields onto them.
+All are text (``None`` where the record has no value); lists are joined with ``"; "``.
+
+====  =======================================  ==============================================
+tag   meaning                                  e.g. (Scopus CSV column / PubMed tag / ...)
+====  =======================================  ==============================================
+UT    the record's identifier in its database  WoS ``WOS:000...``; Scopus ``EID`` (2-s2.0-...);
+                                               Lens ID; ``PMID:123``; OpenAlex ``W123``;
+                                               Dimensions ``pub.123``; RIS ``AN``
+DI    DOI, as written (the dedup normalises)   ``DOI``; PubMed ``LID/AID [doi]``; RIS ``DO``
+TI    title                                    ``Title``; ``TI``
+AU    authors, ``"Surname, Initials"``         ``Authors``; PubMed ``AU``; RIS ``AU`` lines
+SO    source (journal, book, proceedings)      ``Source title``; PubMed ``JT``; RIS ``T2``/``JO``
+PY    publication year (four digits)           ``Year``; PubMed ``DP``; RIS ``PY``/``Y1``
+TC    times cited, in that database            ``Cited by``; Lens ``Citing Works Count``
+DT    document type, in the database's words   ``Document Type``; PubMed ``PT``; RIS ``TY``
+PT    WoS publication type (J, B, S, C, P)     Web of Science only
+DE    author keywords                          ``Author Keywords``; PubMed ``OT``; Lens ``Keywords``
+ID    keywords the database assigned           WoS Keywords Plus; Scopus ``Index Keywords``;
+                                               PubMed/Lens/Dimensions MeSH; OpenAlex keywords
+AB    abstract                                 ``Abstract``; PubMed ``AB``; RIS ``AB``/``N2``
+DA    export date (WoS), to keep the newest    Web of Science only
+Z9    times cited, all WoS databases           Web of Science only
+====  =======================================  ==============================================
+
+Keyword lists are joined with ``"; "``; a keyword that itself holds ``";"`` (JSON sources) has it
+replaced by ``","``. Keywords are not cleaned here (case, spaces): :mod:`bibnet.keywords` does it,
+the same for every source. The database a file comes from (its :class:`~bibnet.sources.Source`)
+is the reader's ``source``, or :attr:`ReadResult.source` where the content tells it.
+
+Readers
+-------
 A reader is an object with
 
-- ``name``: short format name shown in load reports (``"wos-tab"``);
-- ``source``: the database that writes the format, as the methods text names it;
+- ``name``: short format name shown in load reports (``"wos-tab"``, ``"scopus-csv"``);
+- ``source``: the database that writes the format, a key of :data:`bibnet.sources.SOURCES`;
 - ``expected``: what a file of this format looks like, for error messages;
 - ``sniff(head: str) -> bool``: whether the start of a file (BOM removed, decoded) is
   in this format;
 - ``read(text: Text, *, columns) -> ReadResult``: the records, one string column per
   requested tag the file has.
 
-To add a format (e.g. Scopus CSV), write one module with such a class and add one line to
-:data:`READERS`. The first reader whose ``sniff`` says yes reads the file.
+To add a format, write one module with such a class and add one line to :data:`READERS`.
+The first reader whose ``sniff`` says yes reads the file.
 """
 
 from __future__ import annotations
@@ -21,6 +56,14 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from bibnet.errors import InputError
+from bibnet.readers.bibtex import Bibtex
+from bibnet.readers.dimensions_csv import DimensionsCsv
+from bibnet.readers.lens_csv import LensCsv
+from bibnet.readers.openalex_csv import OpenAlexCsv
+from bibnet.readers.openalex_json import OpenAlexJson
+from bibnet.readers.pubmed import PubMed
+from bibnet.readers.ris import Ris
+from bibnet.readers.scopus_csv import ScopusCsv
 from bibnet.readers.text import ReadResult, Skip, Text, decode, load, peek
 from bibnet.readers.wos_plain import WosPlain
 from bibnet.readers.wos_tab import WosTab
@@ -40,10 +83,22 @@ class Reader(Protocol):
 
 _TAG = re.compile(r"[A-Z][A-Z0-9]")  # a Web of Science field tag
 
+#: What an input may be, for messages.
+EXPECTED = ("an export of Web of Science (tab-delimited, plain text, BibTeX, RIS), Scopus (CSV, RIS, BibTeX), "
+            "Lens (CSV, RIS), PubMed (MEDLINE/.nbib), Dimensions (CSV) or OpenAlex (JSON, JSON Lines, CSV)")
+
 #: Every input format bibnet reads, in the order they are tried.
 READERS: tuple[Reader, ...] = (
     WosTab(),
     WosPlain(),
+    ScopusCsv(),
+    LensCsv(),
+    DimensionsCsv(),
+    OpenAlexCsv(),
+    PubMed(),
+    Ris(),
+    Bibtex(),
+    OpenAlexJson(),
 )
 
 
@@ -60,8 +115,7 @@ def detect(text: Text) -> Reader:
     for reader in READERS:
         if reader.sniff(head):
             return reader
-    expected = " or ".join(r.expected for r in READERS)
-    raise InputError(f"{text.path}: {_what_it_looks_like(head)}; expected {expected}")
+    raise InputError(f"{text.path}: {_what_it_looks_like(head)}; expected {EXPECTED}")
 
 
 def looks_like_export(head: str) -> bool:
@@ -95,12 +149,6 @@ def read_file(path: str, *, columns: Sequence[str]) -> tuple[Reader, Text, ReadR
     return reader, text, reader.read(text, columns=columns)
 
 
-def source_of(formats: Sequence[str]) -> str:
-    """The databases behind files of the given formats (reader names), for the methods text."""
-    by_name = {reader.name: reader.source for reader in READERS}
-    return " and ".join(dict.fromkeys(by_name[f] for f in formats if f in by_name))
-
-
 def _what_it_looks_like(head: str) -> str:
     """A short description of an unrecognised file, for the error message."""
     first = head.split("\n", 1)[0].rstrip("\r")
@@ -108,14 +156,9 @@ def _what_it_looks_like(head: str) -> str:
         return "not text in UTF-8 or UTF-16 (binary, or another encoding)"
     if first.startswith(('"PT"', '"FN ')):
         return "every field is in double quotes (re-saved by Excel?), not an export as Web of Science writes it"
-    if "," in first and ("EID" in first or first.lstrip('"').startswith(("Authors", "Author full names"))):
-        return "looks like a Scopus CSV export (not supported yet)"
-    if first.startswith("@"):
-        return "looks like BibTeX (not supported)"
-    return f"not a Web of Science export (first line {first[:40]!r})"
+    return f"not an export bibnet reads (first line {first[:40]!r})"
 
 
 __all__ = [
     "READERS", "Reader", "ReadResult", "Skip", "Text", "decode", "detect", "load", "looks_like_export", "peek", "read_file",
-    "source_of",
 ]
