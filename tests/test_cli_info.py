@@ -83,6 +83,9 @@ def test_default_falls_back_to_the_repository_copy(monkeypatch, tmp_path):
         ("empty.txt", "file is empty"),
         ("header_only.txt", "header line but no records"),
         ("truncated_utf16.txt", "truncated UTF-16"),
+        ("scopus_header_only.csv", "line 1: header line but no records"),
+        ("openalex_invalid.json", "line 3: not valid JSON"),
+        ("gzip_cut_short.txt.gz", "damaged gzip file"),
     ],
 )
 def test_not_an_export_exits_2_with_one_line(name, message):

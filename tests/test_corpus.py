@@ -429,6 +429,9 @@ NOT_AN_EXPORT = {
     "bad_header_tag.txt": "line 1: header field 'Title' is not a Web of Science field tag",
     "all_rows_malformed.txt": "line 2: 5 fields where the header has 67 tags; no well-formed record",
     "plain_only_truncated_record.txt": "no well-formed record (line 3: truncated record",
+    "scopus_header_only.csv": "line 1: header line but no records (expected a Scopus CSV export",
+    "openalex_invalid.json": "line 3: not valid JSON (Expecting property name enclosed in double quotes at column 23)",
+    "gzip_cut_short.txt.gz": "damaged gzip file (Compressed file ended before the end-of-stream marker was reached)",
 }
 
 # name -> (records kept, [(line, start of reason)], file warning or None)
@@ -450,6 +453,12 @@ SKIPS = {
     "gzipped_export.txt.gz": (5, [], None),
     "scopus_export.csv": (2, [], None),
     "records.bib": (1, [], "no UT column: duplicates are found by DOI and title only"),
+    "scopus_unclosed_quote.csv": (2, [(4, "unterminated quoted field")], None),
+    "pubmed_record_without_pmid.nbib": (1, [(385, "no PMID line: the record does not start with 'PMID- '")], None),
+    "ris_last_er_lost.ris": (2, [(55, "truncated record: no ER line")], None),
+    "bibtex_unbalanced_brace.bib": (2, [(28, "unbalanced braces: the entry is still open when the next entry starts")],
+                                    None),
+    "openalex_bad_line.jsonl": (2, [(2, "not valid JSON (Unterminated string")], None),
 }
 
 
