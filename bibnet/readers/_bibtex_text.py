@@ -71,8 +71,11 @@ def extract(data: bytes, starts: np.ndarray, ends: np.ndarray) -> tuple[pa.Array
     ValueError
         If a piece is not valid UTF-8 (possible after a UTF-8 BOM, which the loader trusts).
     """
-    out, offsets, flags = _extract(np.frombuffer(data, dtype=np.uint8), starts.astype(np.int64), ends.astype(np.int64),
-                                   _CLASS)
+    starts, ends = starts.astype(np.int64), ends.astype(np.int64)
+    # Made here, not in the kernel: numpy asks for huge pages, which halves the cost of first touching them.
+    out = np.empty(max(1, int(np.sum(ends - starts))), np.uint8)
+    offsets, flags, used = _extract(np.frombuffer(data, dtype=np.uint8), starts, ends, _CLASS, out)
+    out = out[:used]
     pieces = pa.LargeBinaryArray.from_buffers(pa.large_binary(), starts.size, [None, pa.py_buffer(offsets),
                                                                                pa.py_buffer(out)])
     try:
@@ -113,8 +116,7 @@ def _copy(raw, s, e, out, j, classes):
 
 
 @jit(nogil=True)
-def _extract(raw, starts, ends, classes):  # the table as an argument: as a global it was 2x slower
-    out = np.empty(max(1, int(np.sum(ends - starts))), np.uint8)
+def _extract(raw, starts, ends, classes, out):  # the table as an argument: as a global it was 2x slower
     offsets = np.empty(starts.size + 1, np.int64)
     flags = np.zeros(starts.size, np.uint8)
     j = 0
@@ -141,7 +143,7 @@ def _extract(raw, starts, ends, classes):  # the table as an argument: as a glob
                 j += 1
                 blank = False
     offsets[starts.size] = j
-    return out[:j], offsets, flags
+    return offsets, flags, j
 
 
 def clean(values: pa.Array, flags: np.ndarray, *, authors: bool = False) -> pa.Array:

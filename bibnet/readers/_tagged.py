@@ -1,15 +1,16 @@
-"""Line-tagged formats, parsed with numpy and pyarrow: the engine of the PubMed and RIS readers.
+"""Line-tagged formats, parsed with compiled passes, numpy and pyarrow: the engine of the PubMed and RIS readers.
 
 Both formats write one field per line: a tag left-justified in four characters, ``"- "``, then
 the value (MEDLINE ``PMID- 30898391``, ``AU  - Smith J``; RIS ``TY  - JOUR``, ``ER  -``). A
 value goes on over the following lines, which have no tag: MEDLINE indents them by six spaces,
 RIS exports do not indent them. A tag may repeat in a record (one author per ``AU`` line).
 
-:class:`Lines` classifies every line (a tag and its code, other text, blank) in a few numpy
-passes over the bytes; the reader then says which record each line belongs to, and
-:class:`Fields` joins the lines of each wanted field with one space and gathers the fields of
-each record into columns (:class:`Values`) with pyarrow kernels. No Python runs per line or
-per record; only per malformed record, in the readers.
+:class:`Lines` classifies every line (a tag and its code, other text, blank) in compiled
+passes over the bytes (:mod:`bibnet.readers._tagged_scan`, numba); the reader then says which
+record each line belongs to, and :class:`Fields` joins the lines of each wanted field with one
+space (one copy out of the file, a tag's values together) and gathers the fields of each record
+into columns (:class:`Values`) with pyarrow kernels. No Python runs per line or per record; only
+per malformed record, in the readers.
 """
 
 from __future__ import annotations
@@ -61,99 +62,18 @@ class Lines:
     """
 
     def __init__(self, text: Text, *, two_letter: bool) -> None:
+        from bibnet.readers import _tagged_scan as scan  # it imports numba: only when such a file comes
+
         self.data = data = text.data
         raw = np.frombuffer(data, dtype=np.uint8)
-        ends = np.flatnonzero(raw == 10)  # the one pass over every byte
-        if raw.size and (ends.size == 0 or ends[-1] != raw.size - 1):
-            ends = np.r_[ends, raw.size]  # a last line without a line end
-        self.n = n = int(ends.size)
-        start = np.empty(n, dtype=np.int64)
-        start[:1] = 0
-        np.add(ends[:-1], 1, out=start[1:])
-        end = ends - _carriage_returns(raw, ends, text.newline)
-        head = _heads(data, start)
-        # Files joined byte for byte: the second one's BOM starts a line; it is no part of it.
-        bom = np.flatnonzero(head >> np.uint64(40) == 0xEFBBBF)
-        if bom.size:
-            start = start.copy()
-            start[bom] += 3
-            head[bom] = _heads(data, start[bom])
-        length = end - start
-        b = head.view(np.uint8).reshape(n, 8)  # big-endian: column k is byte k of the line
-        self.blank = _blank(data, b, head, start, length)
-
-        # A tag: "X" + letter or digit (+ two more, space-padded) + "- " (or "-" at the line's end).
-        maybe = np.flatnonzero((b[:, 4] == 45) & (length >= 5))
-        c = head[maybe].view(np.uint8).reshape(maybe.size, 8)
-        ok = _in(c[:, 0], 65, 26) & _alnum(c[:, 1]) & ((length[maybe] == 5) | (c[:, 5] == 32))
-        if two_letter:
-            ok &= (c[:, 2] == 32) & (c[:, 3] == 32)
-        else:  # letters or digits, then padding: "PMID", "OTO ", "AU  "
-            pad2, pad3 = c[:, 2] == 32, c[:, 3] == 32
-            ok &= (pad2 | _alnum(c[:, 2])) & (pad3 | _alnum(c[:, 3])) & (pad3 | ~pad2)
-        tag = np.zeros(n, dtype=bool)
-        tag[maybe[ok]] = True
-        # Whole-array arithmetic rather than writes at the tag lines: faster where most lines are tags.
-        self.code = (head >> np.uint64(32)).astype(np.int64) * tag
-        self.text = ~self.blank & ~tag
-        self.indented = self.text & ((b[:, 0] == 32) | (b[:, 0] == 9))
-        self.begin = start + np.minimum(length, VALUE_AT) * tag
-        self.end = end
-
-
-def _in(x: np.ndarray, low: int, size: int) -> np.ndarray:
-    """Which bytes are in ``low`` .. ``low + size - 1`` (one subtraction that wraps, one compare)."""
-    return np.subtract(x, np.uint8(low), dtype=np.uint8) < size
-
-
-def _alnum(x: np.ndarray) -> np.ndarray:
-    """Which bytes are ASCII capital letters or digits."""
-    return _in(x, 65, 26) | _in(x, 48, 10)
-
-
-def _carriage_returns(raw: np.ndarray, ends: np.ndarray, newline: str) -> np.ndarray:
-    """1 for each line that ends with CRLF, else 0 (the line's length without its CR)."""
-    if newline in ("LF", ""):
-        return np.zeros(ends.size, dtype=np.int64)
-    if newline == "CRLF":  # every LF has a CR before it; a last line without a line end has none
-        cr = np.ones(ends.size, dtype=np.int64)
-        cr[-1:] = ends[-1:] < raw.size
-        return cr
-    # "mixed": look (a last line without a line end has no CRLF)
-    return ((raw[np.maximum(ends - 1, 0)] == 13) & (ends > 0) & (ends < raw.size)).astype(np.int64)
-
-
-def _heads(data: bytes, start: np.ndarray) -> np.ndarray:
-    """The 8 bytes from each of ``start`` as one big-endian number (zeros past the file's end)."""
-    if len(data) < 8:
-        data = data + bytes(8 - len(data))
-    # Every byte offset viewed as the start of an (unaligned) 8-byte number: one gather.
-    words = np.ndarray(shape=(len(data) - 7,), dtype=">u8", buffer=data, strides=(1,))
-    last = len(data) - 8
-    head = words[np.minimum(start, last)]
-    late = np.flatnonzero(start > last)  # within 8 bytes of the end: shift the last word
-    head[late] = head[late] << (np.uint64(8) * (start[late] - last).astype(np.uint64))
-    return head
-
-
-def _blank(data: bytes, b: np.ndarray, head: np.ndarray, start: np.ndarray, length: np.ndarray) -> np.ndarray:
-    """Which lines hold only white space (bytes up to the space: tabs, CRs, form feeds)."""
-    # Only a line that starts with white space and has none of it at byte 6 (where a
-    # MEDLINE continuation goes on) is looked at closely.
-    maybe = np.flatnonzero((b[:, 0] <= 32) & ((b[:, 6] <= 32) | (length <= 6)))
-    size = length[maybe]
-    # Keep the line's own bytes of its first 8 (big-endian: the high ones) ...
-    shift = np.uint64(8) * (8 - np.minimum(size, 8)).astype(np.uint64)
-    word = np.where(size > 0, (head[maybe] >> shift) << shift, 0)
-    # ... and look for a byte above 32, all eight at once: 7 low bits + 0x5F carry into the
-    # top bit from 0x21 up (and never into the next byte); bytes from 0x80 have it already.
-    low = np.uint64(0x7F7F7F7F7F7F7F7F)
-    printable = ((word & low) + np.uint64(0x5F5F5F5F5F5F5F5F) | word) & np.uint64(0x8080808080808080)
-    blank = np.zeros(length.size, dtype=bool)
-    blank[maybe[printable == 0]] = True
-    for i in np.flatnonzero(blank & (length > 8)).tolist():  # rare: long runs of white space
-        blank[i] = not data[start[i]:start[i] + length[i]].strip()
-    return blank
+        words = raw[:raw.size - raw.size % 8].view("<u8")
+        self.n = scan.count_lines(raw, words)
+        crlf = {"LF": 0, "": 0, "CRLF": 1}.get(text.newline, 2)
+        ends = scan.line_ends(raw, words, self.n)
+        self.end, self.code, self.begin, flags = scan.line_table(raw, ends, crlf, two_letter)
+        self.blank = (flags & scan.BLANK).view(bool)
+        self.text = (flags & scan.TEXT).astype(bool)
+        self.indented = (flags & scan.INDENTED).astype(bool)
 
 
 @dataclass(frozen=True)
@@ -166,15 +86,18 @@ class Values:
     base
         Values (``large_string``: a field's lines joined with one space) of these fields and maybe others.
     base_record
-        Record of each value of ``base`` (non-decreasing).
+        Record of each value of ``base``.
     rows
-        Where each field's value is in ``base`` (rising).
+        Where each field's value is in ``base`` (in file order: their records non-decreasing).
     filled
         Which values of ``base`` are neither null nor empty.
     n_records
         Number of records, the length of the columns made.
     groups
         Tag code -> ``rows`` of its fields, for :meth:`of` (only in the values :meth:`Fields.values` makes).
+    position
+        The place in file order of each value of ``base``, if ``base`` is in another order (a
+        tag's values together: :meth:`Fields.values`).
     """
 
     base: pa.Array
@@ -183,6 +106,7 @@ class Values:
     filled: np.ndarray
     n_records: int
     groups: Mapping[int, np.ndarray]
+    position: np.ndarray | None = None
 
     @classmethod
     def of_array(cls, text: pa.Array, record: np.ndarray, n_records: int,
@@ -198,13 +122,15 @@ class Values:
     @property
     def text(self) -> pa.Array:
         """The value of each field."""
-        return self.base if self.rows.size == len(self.base) else self.base.take(pa.array(self.rows))
+        return _take(self.base, self.rows)
 
     def of(self, *tags: str) -> Values:
         """The fields with one of ``tags``."""
         empty = np.zeros(0, np.int64)
         parts = [self.groups.get(code(t), empty) for t in tags]
-        rows = np.sort(np.concatenate(parts)) if len(parts) > 1 else parts[0]
+        rows = np.concatenate(parts) if len(parts) > 1 else parts[0]
+        if len(parts) > 1:
+            rows = rows[np.argsort(self.position[rows], kind="stable")] if self.position is not None else np.sort(rows)
         return replace(self, rows=rows, groups={})
 
     def where(self, mask: np.ndarray) -> Values:
@@ -222,7 +148,7 @@ class Values:
         first = np.r_[True, record[1:] != record[:-1]] if record.size else np.zeros(0, dtype=bool)
         index = np.full(self.n_records, -1, dtype=np.int64)
         index[record[first]] = mine[first]
-        return self.base.take(pa.array(index, mask=index < 0)).cast(pa.string())
+        return _take(self.base, index).cast(pa.string())
 
     def joined(self, *, unique: bool = False, semicolons: str = ",") -> pa.Array:
         """One string per record: its non-empty values joined with ``"; "``, or null.
@@ -268,12 +194,10 @@ class Fields:
     def __init__(self, lines: Lines, record: np.ndarray, continues: np.ndarray, n_records: int) -> None:
         self.lines = lines
         self.n_records = n_records
-        starts = (lines.code != 0) & (record >= 0)
-        self.at = np.flatnonzero(starts)  # line of each field
-        self.field = np.cumsum(starts) - 1  # field of each line: the last one started
-        attached = continues & (record >= 0) & (self.field >= 0)
-        attached[attached] = record[self.at[self.field[attached]]] == record[attached]
-        self.attached = attached
+        from bibnet.readers import _tagged_scan as scan
+
+        # The line of each field, the field of each line (the last one started), the lines that continue one.
+        self.at, self.field, self.attached = scan.fields(lines.code, record, continues)
         self.code = lines.code[self.at]
         self.record = record[self.at]
 
@@ -291,31 +215,24 @@ class Fields:
         field = np.flatnonzero(wanted)
         if field.size == 0:
             return Values.of_array(pa.array([], pa.large_string()), np.zeros(0, np.int64), self.n_records)
-        chosen = np.zeros(self.lines.n, dtype=bool)
-        chosen[self.at[field]] = True
-        chosen[self.attached] = wanted[self.field[self.attached]]
-        lines = np.flatnonzero(chosen)
-        content = _slices(self.lines, lines)
-        if text.encoding == "utf-8-sig":  # the only UTF-8 that load() does not check
-            try:
-                content.cast(pa.large_string())
-            except pa.ArrowInvalid:
-                raise text.utf8_error() from None
-        # Lines cut at line ends of valid UTF-8 are valid UTF-8.
-        content = pc.utf8_trim_whitespace(content.view(pa.large_string()))
-        owner = self.field[lines]
-        bounds = np.r_[np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]), owner.size].astype(np.int64)
-        joined = pc.binary_join(pa.LargeListArray.from_arrays(pa.array(bounds), content), pa.scalar(" ", pa.large_string()))
-        # The fields of each tag, in file order (a stable sort of small numbers is a radix sort).
+        from bibnet.readers import _tagged_scan as scan
+
+        lines, owner = scan.chosen(self.at, self.field, self.attached, wanted)
+        # The fields of each tag together, in file order (a stable sort of small numbers is a
+        # radix sort): a tag's values are a slice of them, taken without a copy.
         kind = key[field].astype(np.uint8 if codes.size < 256 else np.int64, copy=False)
         order = np.argsort(kind, kind="stable")
+        joined = _joined(self.lines, lines, owner, order, text)
         bounds = np.r_[0, np.cumsum(np.bincount(kind, minlength=codes.size))]
-        groups = {int(c): order[bounds[i]:bounds[i + 1]] for i, c in enumerate(codes.tolist())}
-        return Values.of_array(joined, self.record[field], self.n_records, groups)
+        groups = {int(c): np.arange(bounds[i], bounds[i + 1]) for i, c in enumerate(codes.tolist())}
+        return replace(Values.of_array(joined, self.record[field[order]], self.n_records, groups), position=order)
 
     def count(self, *, but: Sequence[str] = ()) -> np.ndarray:
         """The number of fields of each record, those with the tags ``but`` left out."""
-        mine = self.record[~np.isin(self.code, [code(t) for t in but])]
+        out = np.ones(self.code.size, dtype=bool)
+        for c in but:
+            out &= self.code != code(c)
+        mine = self.record[out]
         return np.bincount(mine, minlength=self.n_records)
 
     def codes(self) -> set[int]:
@@ -338,19 +255,45 @@ def _places(codes: np.ndarray, field_codes: np.ndarray) -> np.ndarray:
     return table[field_codes >> 16]
 
 
-def _slices(lines: Lines, rows: np.ndarray) -> pa.Array:
-    """The content of lines ``rows`` (sorted), as binary values copied out of the file.
+def _joined(lines: Lines, rows: np.ndarray, owner: np.ndarray, order: np.ndarray, text: Text) -> pa.Array:
+    """The values made of lines ``rows`` (sorted; ``owner``: the field of each), each line without
+    the white space at its ends, a field's lines joined with one space (``large_string``); the
+    ``order[v]``-th field is value ``v``.
 
-    The file's bytes are viewed as one array whose values alternate between a line's content
-    and the gap up to the next one (offsets ``begin0, end0, begin1, end1, ...``: rising, as the
-    lines are in file order), so one ``take`` of the even values copies just the contents.
+    Raises
+    ------
+    InputError
+        If a line is not valid UTF-8 (a file with a BOM is not checked when loaded).
     """
-    offsets = np.empty(2 * rows.size, dtype=np.int64)
-    offsets[0::2] = lines.begin[rows]
-    offsets[1::2] = lines.end[rows]
-    buffers = [None, pa.py_buffer(offsets), pa.py_buffer(lines.data)]
-    view = pa.LargeBinaryArray.from_buffers(pa.large_binary(), offsets.size - 1, buffers)
-    return view.take(pa.array(np.arange(0, offsets.size - 1, 2)))
+    from bibnet.readers import _tagged_scan as scan
+
+    raw = np.frombuffer(lines.data, dtype=np.uint8)
+    # Lines cut at line ends of valid UTF-8 are valid UTF-8: only the file not checked is looked at.
+    words = raw[:raw.size - raw.size % 8].view("<u8")
+    check = text.encoding == "utf-8-sig"
+    begin, end, unsure, valid = scan.trimmed(raw, words, lines.begin, lines.end, rows, scan.SPACE, check)
+    if not valid:
+        raise text.utf8_error()
+    odd = np.flatnonzero(unsure)
+    if odd.size:  # a byte beyond ASCII at an end: white space as pyarrow knows it (Unicode) trimmed
+        content = pa.array([lines.data[b:e] for b, e in zip(begin[odd].tolist(), end[odd].tolist(), strict=True)],
+                           pa.large_string())
+        left = pc.binary_length(pc.utf8_ltrim_whitespace(content)).to_numpy(zero_copy_only=False)
+        right = pc.binary_length(pc.utf8_rtrim_whitespace(content)).to_numpy(zero_copy_only=False)
+        size = end[odd] - begin[odd]
+        first = begin[odd] + size - left
+        begin[odd] = first
+        end[odd] = np.maximum(end[odd] - (size - right), first)
+    bounds = np.r_[np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]), owner.size].astype(np.int64)
+    offsets, data = scan.joined(raw, begin, end, bounds, order)
+    return pa.LargeStringArray.from_buffers(bounds.size - 1, pa.py_buffer(offsets), pa.py_buffer(data))
+
+
+def _take(base: pa.Array, index: np.ndarray) -> pa.Array:
+    """``base[index]`` (null where ``index`` is -1): a slice, no copy, where ``index`` is a run."""
+    if index.size and index[0] >= 0 and index[-1] - index[0] == index.size - 1 and bool((np.diff(index) == 1).all()):
+        return base.slice(int(index[0]), index.size)
+    return base.take(pa.array(index, mask=index < 0))
 
 
 def _filled(text: pa.Array) -> np.ndarray:

@@ -153,9 +153,9 @@ def _records(path: str, lines: Lines, starts: np.ndarray) -> tuple[np.ndarray, d
     following = np.r_[starts[1:], lines.n]
     closed = first_er < following
     last = np.where(closed, first_er, following - 1)
-    number = np.cumsum(lines.code == _TY) - 1
-    index = np.arange(lines.n)
-    record = np.where((number >= 0) & (index <= last[np.maximum(number, 0)]), number, -1)
+    from bibnet.readers import _tagged_scan as scan  # it imports numba: only when a RIS file is read
+
+    record = scan.records(lines.code, _TY, last)
 
     reasons: dict[int, str] = {}
     warnings = []
