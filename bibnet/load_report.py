@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from bibnet.keyword_fields import SplitKeywords
-from bibnet.readers import Skip
+from bibnet.readers import READERS, Skip
 from bibnet.sources import SOURCES
 
 #: Tags whose share of non-empty values the report gives.
@@ -164,13 +164,14 @@ class LoadReport:
             f"{self.duplicates} duplicates removed, {self.skipped} malformed skipped.{unreadable}"
         ]
         width = max((len(f.path) for f in self.files), default=0)
-        enc = max((len(f.encoding) for f in self.files), default=9)
+        enc = max([9, *(len(f.encoding) for f in self.files)])
+        fmt = max([9, *(len(_format(f)) for f in self.files)])
         for f in self.files:
             extra = "".join(
                 f", {n} {what}" for n, what in ((f.skipped, "skipped"), (f.duplicates, "duplicates")) if n
             )
             lines.append(
-                f"  {f.path:<{width}}  {f.format:<9}  {f.encoding:<{max(enc, 9)}} {f.newline:<5} {f.records:>6} records{extra}"
+                f"  {f.path:<{width}}  {_format(f):<{fmt}}  {f.encoding:<{enc}} {f.newline:<5} {f.records:>6} records{extra}"
             )
             lines.extend(f"      warning: {w}" for w in f.warnings)
         if self.years:
@@ -194,6 +195,12 @@ class LoadReport:
             if differs:
                 lines.append("  copies differ in: " + ", ".join(f"{f} ({n})" for f, n in differs.items()))
         return "\n".join(lines)
+
+
+def _format(f: FileReport) -> str:
+    """The file's format, with its database where the format does not tell it: ``"ris (Scopus)"``."""
+    implied = next((r.source for r in READERS if r.name == f.format), f.source)
+    return f.format if f.source == implied else f"{f.format} ({f.source})"
 
 
 #: What each covered tag holds, in words, where the database gives no name of its own.

@@ -181,3 +181,19 @@ def test_scopus_only_analysis_names_scopus_fields_and_never_web_of_science(tmp_p
     assert json.loads(texts["indexed/summary.json"])["field_name"] == "Index Keywords"
     assert json.loads(texts["parameters.json"])["sources"] == {"Scopus": 580}
     assert "Index Keywords: co-occurrence network" in texts["report.html"]
+
+
+def test_real_exports_of_one_search_from_two_databases_merge():
+    """The RIS exports of one search (W. Tobler's works) from Web of Science and Scopus: 43 of the 81
+    Scopus records are WoS records too (32 found by DOI; 11 without a DOI in one copy, by title, year and
+    first author: the WoS titles are in capitals, e.g. 'BIDIMENSIONAL REGRESSION', 1994)."""
+    corpus = read(DATA / "ris")
+    assert corpus.report.sources == {"Web of Science": 81, "Scopus": 38, "Lens": 34}
+    keys = corpus.duplicates.groupby(["key", "reason"]).size().to_dict()
+    assert keys == {("DOI", "Web of Science preferred to Scopus"): 32,
+                    ("title+year+author", "Web of Science preferred to Scopus"): 11}
+    assert set(corpus.duplicates["file"].map(lambda f: Path(f).name)) == {"bibliotobler_scopus.ris"}
+    lines = CliRunner().invoke(main, ["info", str(DATA / "ris")]).stdout.splitlines()
+    files = [line.split()[1:3] for line in lines if line.startswith(f"  {DATA / 'ris'}")]  # one line per file
+    assert files == [
+        ["ris", "(Scopus)"], ["ris", "(Web"], ["ris", "(Lens)"]]
