@@ -12,7 +12,7 @@ import numpy as np
 import pyarrow as pa
 
 from bibnet._numba import jit
-from bibnet.readers._bibtex_text import _BLANKS, _CLASS, BACKSLASH, BRACES, TEX, _copy, _tex
+from bibnet.readers._bibtex_text import _CLASS, _piece
 
 
 def extract_many(data: bytes, starts: list[np.ndarray], ends: list[np.ndarray]) -> list[tuple[pa.Array, np.ndarray]]:
@@ -53,28 +53,9 @@ def _extract_in_order(raw, starts, ends, order, dest, classes, out):
     for o in range(n):
         k = order[o]
         s, e, j = starts[k], ends[k], dest[k]
-        seen = _copy(raw, s, e, out, j, classes)
-        if seen & TEX and not _tex(raw, s, e):  # an apostrophe, not a TeX quote
-            seen ^= TEX
-        flags[k] = seen & (BRACES | BACKSLASH | TEX)
-        if not seen & _BLANKS:
-            used[k] = e - s
-            continue
-        j0 = j
-        blank = False
-        for i in range(s, e):
-            c = raw[i]
-            if c == 32 or (9 <= c <= 13):
-                if not blank:
-                    out[j] = 32
-                    j += 1
-                blank = True
-            else:
-                out[j] = c
-                j += 1
-                blank = False
-        used[k] = j - j0
-        shrunk |= j - j0 < e - s
+        flag, u = _piece(raw, s, e, out, j, classes)
+        flags[k], used[k] = flag, u
+        shrunk |= u < e - s
     offsets = np.empty(n + 1, np.int64)
     offsets[0] = 0
     for k in range(n):

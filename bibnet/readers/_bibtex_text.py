@@ -115,6 +115,32 @@ def _copy(raw, s, e, out, j, classes):
     return seen
 
 
+@helper
+def _piece(raw, s, e, out, j, classes):
+    """Copy ``raw[s:e]`` to ``out[j:]`` with each run of white space made one space; its flags
+    (:data:`BRACES`, :data:`BACKSLASH`, :data:`TEX`) and the number of bytes written."""
+    seen = _copy(raw, s, e, out, j, classes)
+    if seen & TEX and not _tex(raw, s, e):  # an apostrophe, not a TeX quote
+        seen ^= TEX
+    flag = seen & (BRACES | BACKSLASH | TEX)
+    if not seen & _BLANKS:  # nothing to collapse (most values)
+        return flag, e - s
+    j0 = j
+    blank = False
+    for i in range(s, e):
+        c = raw[i]
+        if c == 32 or (9 <= c <= 13):
+            if not blank:
+                out[j] = 32
+                j += 1
+            blank = True
+        else:
+            out[j] = c
+            j += 1
+            blank = False
+    return flag, j - j0
+
+
 @jit(nogil=True)
 def _extract(raw, starts, ends, classes, out):  # the table as an argument: as a global it was 2x slower
     offsets = np.empty(starts.size + 1, np.int64)
@@ -122,26 +148,9 @@ def _extract(raw, starts, ends, classes, out):  # the table as an argument: as a
     j = 0
     for k in range(starts.size):
         offsets[k] = j
-        s, e = starts[k], ends[k]
-        seen = _copy(raw, s, e, out, j, classes)
-        if seen & TEX and not _tex(raw, s, e):  # an apostrophe, not a TeX quote
-            seen ^= TEX
-        flags[k] = seen & (BRACES | BACKSLASH | TEX)
-        if not seen & _BLANKS:  # nothing to collapse (most values)
-            j += e - s
-            continue
-        blank = False
-        for i in range(s, e):
-            c = raw[i]
-            if c == 32 or (9 <= c <= 13):
-                if not blank:
-                    out[j] = 32
-                    j += 1
-                blank = True
-            else:
-                out[j] = c
-                j += 1
-                blank = False
+        flag, used = _piece(raw, starts[k], ends[k], out, j, classes)
+        flags[k] = flag
+        j += used
     offsets[starts.size] = j
     return offsets, flags, j
 
