@@ -1,11 +1,23 @@
 """Compiled kernels of the VOS layout (numba); :mod:`bibnet.layout` is the API.
 
 The layout is the one stage whose cost grows as n^2 per iteration, so its inner loops are
-compiled (see :mod:`bibnet._numba` for where the compiled code is cached).
+compiled (see :mod:`bibnet._numba` for where the compiled code is cached). They stay in one
+file because numba's cache checks only the file of a cached function, not of its helpers.
 
 Notation (reference 5.1): ``f_p(d) = d**p / p`` for ``p != 0`` and ``ln d`` for ``p = 0``;
 the gradient of ``f_p(|x_k - x_j|)`` with respect to ``x_k`` is ``d**(p - 2) (x_k - x_j)``.
 Distances enter as squared distances ``d2``, so even powers need no square root.
+
+Nodes are swept in index order: :func:`bibnet.layout.layout` relabels them into the random
+order VOSviewer draws (reference 5.3), so that a pair enters the objective when its first
+node is visited, before either has moved, as in VOSviewer's sweep: each sweep returns the
+objective of the layout it started from.
+
+For several thousand items the Barnes-Hut sweep takes the all-pairs terms of a point and a
+distant cell of points from the cell's centre of mass and moments: fourth order for the
+logarithmic repulsion of keyword maps. The objective that steers the step size is then
+within about 1e-4 of the exact one; from the centre of mass alone it was off by 1e-2 on a
+converged map, and the step shrank too early.
 """
 
 from __future__ import annotations
@@ -18,6 +30,8 @@ from bibnet._numba import helper, jit
 
 #: Quadtree depth: cells of 1/65536 of the bounding box; closer points share a leaf.
 _LEVELS = 16
+#: Columns of a cell's moments: i2 = sum |delta|**2, then a_2, a_3, a_4 (real, imaginary).
+_MOMENTS = 7
 
 
 # -- pair functions ---------------------------------------------------------------------------
@@ -99,16 +113,23 @@ def _others(k, xk, yk, x, y, lo, hi, a, r, eps, with_quality):
 
 
 @helper
-def _pair(d2, a, r, eps):
-    """Gradient factor and objective of one all-pairs term (for the Barnes-Hut sweep)."""
+def _pair_force(d2, a, r, eps):
+    """Gradient factor of one all-pairs term ``eps f_a(d) - f_r(d)`` (Barnes-Hut leaves)."""
     if a == 2 and r == 0:  # the keyword-map default, without the general power's branches
-        return eps - 1.0 / d2, 0.5 * (eps * d2 - log(d2))
+        return eps - 1.0 / d2
     b = -_dpow(d2, r - 2)
-    q = -_f(d2, r)
     if eps > 0:
         b += eps * _dpow(d2, a - 2)
+    return b
+
+
+@helper
+def _pair_value(d2, a, r, eps):
+    """Objective of one all-pairs term ``eps f_a(d) - f_r(d)`` (Barnes-Hut leaves)."""
+    q = -_f(d2, r)
+    if eps > 0:
         q += eps * _f(d2, a)
-    return b, q
+    return q
 
 
 @helper
@@ -139,13 +160,85 @@ def _move(x, y, k, gx, gy, step):
         y[k] -= step * gy / norm
 
 
+# -- a cell of points, for the Barnes-Hut sweep ---------------------------------------------
+# A cell holds m points at c + delta_j (c their centre of mass, so sum delta_j = 0). With
+# w = x_k - c as a complex number, its moments a_p = sum delta_j**p (a_2 to a_4) and
+# i2 = sum |delta_j|**2, the cell's sum of f_p(|w - delta_j|) is expanded in delta / w.
+
+
+@helper
+def _power_sum(wx, wy, d2, p, m, i2, a2r, a2i):
+    """Sum of ``f_p`` over a cell to second order (quadrupole), and its gradient in ``w``.
+
+    With ``R = Re(a_2 * conj(w)**2)`` the second-order term is
+    ``d**(p - 4) * (p * i2 * d**2 + (p - 2) * R) / 4``; for ``p = 2`` it is exact.
+    """
+    b = _dpow(d2, p - 2)
+    e = _dpow(d2, p - 4)
+    big_r = a2r * (wx * wx - wy * wy) + 2.0 * a2i * wx * wy
+    q = m * _f(d2, p) + 0.25 * e * (p * i2 * d2 + (p - 2) * big_r)
+    h = m * b + 0.25 * e * (p - 2) * (p * i2 + (p - 4) * big_r / d2)
+    gx = h * wx + 0.5 * (p - 2) * e * (a2r * wx + a2i * wy)
+    gy = h * wy + 0.5 * (p - 2) * e * (a2i * wx - a2r * wy)
+    return gx, gy, q
+
+
+@helper
+def _log_sum(wx, wy, d2, m, moments):
+    """Sum of ``ln |w - delta_j|`` over a cell to fourth order, and its gradient in ``w``.
+
+    The sum is ``Re(m ln w - sum_p a_p / (p w**p))``; with ``u = 1 / w`` its gradient is
+    ``(Re, -Im)`` of ``m u + sum_p a_p u**(p + 1)``.
+    """
+    ur = wx / d2
+    ui = -wy / d2
+    u2r, u2i = ur * ur - ui * ui, 2.0 * ur * ui
+    u3r, u3i = u2r * ur - u2i * ui, u2r * ui + u2i * ur
+    u4r, u4i = u2r * u2r - u2i * u2i, 2.0 * u2r * u2i
+    u5r, u5i = u4r * ur - u4i * ui, u4r * ui + u4i * ur
+    a2r, a2i, a3r, a3i, a4r, a4i = moments[1], moments[2], moments[3], moments[4], moments[5], moments[6]
+    q = 0.5 * m * log(d2) - (a2r * u2r - a2i * u2i) / 2.0 - (a3r * u3r - a3i * u3i) / 3.0 - (a4r * u4r - a4i * u4i) / 4.0
+    fr = m * ur + (a2r * u3r - a2i * u3i) + (a3r * u4r - a3i * u4i) + (a4r * u5r - a4i * u5i)
+    fi = m * ui + (a2r * u3i + a2i * u3r) + (a3r * u4i + a3i * u4r) + (a4r * u5i + a4i * u5r)
+    return fr, -fi, q
+
+
+@helper
+def _cell(wx, wy, m, moments, a, r, eps):
+    """Gradient and objective of the all-pairs terms between a point and a distant cell.
+
+    ``moments`` is the cell's row ``(i2, a2r, a2i, a3r, a3i, a4r, a4i)``. The repulsion is
+    expanded to fourth order for ``r = 0`` (the keyword-map default), to second order
+    otherwise; the ``eps`` attraction is exact for ``a = 2``, else to second order.
+    """
+    d2 = wx * wx + wy * wy
+    if r == 0:
+        gx, gy, q = _log_sum(wx, wy, d2, m, moments)
+    else:
+        gx, gy, q = _power_sum(wx, wy, d2, r, m, moments[0], moments[1], moments[2])
+    gx, gy, q = -gx, -gy, -q
+    if eps > 0:
+        if a == 2:
+            ax, ay, aq = m * wx, m * wy, 0.5 * (m * d2 + moments[0])
+        else:
+            ax, ay, aq = _power_sum(wx, wy, d2, a, m, moments[0], moments[1], moments[2])
+        gx += eps * ax
+        gy += eps * ay
+        q += eps * aq
+    return gx, gy, q
+
+
 # -- sweeps -------------------------------------------------------------------------------------
 @helper
-def _sweep_exact(x, y, order, indptr, indices, data, a, r, eps, step):
-    """One Gauss-Seidel sweep; returns the objective accumulated once per pair on the way."""
+def _sweep_exact(x, y, indptr, indices, data, a, r, eps, step):
+    """One Gauss-Seidel sweep in index order; returns the objective at its start.
+
+    Node ``k`` adds its pairs with the nodes after it, which have not moved yet, before it
+    moves itself: each pair once, at the start positions.
+    """
     n = len(x)
     q = 0.0
-    for k in order:
+    for k in range(n):
         xk = x[k]
         yk = y[k]
         gx, gy, qa = _links(k, xk, yk, x, y, indptr, indices, data, a)
@@ -267,19 +360,45 @@ def _quadtree(x, y, leaf):
 
 
 @helper
-def _sweep_barnes_hut(x, y, order, indptr, indices, data, a, r, eps, step, theta, leaf):
-    """Sweep with the all-pairs terms of distant cells taken at their centre of mass.
+def _moments(x, y, sorted_nodes, lo, hi, comx, comy):
+    """Each quadtree node's moments about its centre of mass (columns as :data:`_MOMENTS`)."""
+    moments = np.zeros((len(lo), _MOMENTS))
+    for node in range(len(lo)):
+        row = moments[node]
+        for s in range(lo[node], hi[node]):
+            j = sorted_nodes[s]
+            dr = x[j] - comx[node]
+            di = y[j] - comy[node]
+            sr, si = dr * dr - di * di, 2.0 * dr * di  # delta**2
+            row[0] += dr * dr + di * di
+            row[1] += sr
+            row[2] += si
+            row[3] += sr * dr - si * di
+            row[4] += sr * di + si * dr
+            row[5] += sr * sr - si * si
+            row[6] += 2.0 * sr * si
+    return moments
+
+
+@helper
+def _sweep_barnes_hut(x, y, indptr, indices, data, a, r, eps, step, theta, leaf):
+    """One Gauss-Seidel sweep in index order, distant cells taken by their moments.
 
     The tree is built from the positions at the start of the sweep; points in opened leaves
-    are used at their current positions. A cell is taken whole when its side is below
-    ``theta`` times its distance, and never when it holds ``k`` itself.
+    move the gradient from where they are now. A cell is taken whole when its side is below
+    ``theta`` times its distance, and never when it holds ``k`` itself. Returns the objective
+    at the start of the sweep, as :func:`improve` needs it: every term
+    is taken at the start positions (those of points already moved are kept in ``x0``, ``y0``).
     """
     sorted_nodes, rank, lo, hi, first, count, width, comx, comy = _quadtree(x, y, leaf)
+    moments = _moments(x, y, sorted_nodes, lo, hi, comx, comy)
+    x0 = x.copy()
+    y0 = y.copy()
     theta2 = theta * theta
     stack = np.empty(4 * (_LEVELS + 2), np.int64)
     q = 0.0
     qall = 0.0
-    for k in order:
+    for k in range(len(x)):
         xk = x[k]
         yk = y[k]
         gx, gy, qa = _links(k, xk, yk, x, y, indptr, indices, data, a)
@@ -290,17 +409,14 @@ def _sweep_barnes_hut(x, y, order, indptr, indices, data, a, r, eps, step, theta
         while top > 0:
             top -= 1
             node = stack[top]
-            inside = lo[node] <= own < hi[node]
-            if not inside:
+            if not lo[node] <= own < hi[node]:
                 dx = xk - comx[node]
                 dy = yk - comy[node]
-                d2 = dx * dx + dy * dy
-                if width[node] * width[node] < theta2 * d2:
-                    m = hi[node] - lo[node]
-                    b, qv = _pair(d2, a, r, eps)
-                    gx += m * b * dx
-                    gy += m * b * dy
-                    qall += m * qv
+                if width[node] * width[node] < theta2 * (dx * dx + dy * dy):
+                    cx, cy, qc = _cell(dx, dy, hi[node] - lo[node], moments[node], a, r, eps)
+                    gx += cx
+                    gy += cy
+                    qall += qc
                     continue
             if count[node] == 0:
                 for s in range(lo[node], hi[node]):
@@ -308,10 +424,15 @@ def _sweep_barnes_hut(x, y, order, indptr, indices, data, a, r, eps, step, theta
                     if j != k:
                         dx = xk - x[j]
                         dy = yk - y[j]
-                        b, qv = _pair(dx * dx + dy * dy, a, r, eps)
+                        d2 = dx * dx + dy * dy
+                        b = _pair_force(d2, a, r, eps)
                         gx += b * dx
                         gy += b * dy
-                        qall += qv
+                        if j < k:  # moved already in this sweep: the objective takes its start
+                            dx = xk - x0[j]
+                            dy = yk - y0[j]
+                            d2 = dx * dx + dy * dy
+                        qall += _pair_value(d2, a, r, eps)
             else:
                 for c in range(count[node]):
                     stack[top] = first[node] + c
@@ -322,18 +443,20 @@ def _sweep_barnes_hut(x, y, order, indptr, indices, data, a, r, eps, step, theta
 
 # -- drivers ------------------------------------------------------------------------------------
 @jit
-def improve(x, y, order, indptr, indices, data, a, r, eps, step, min_step, reduction, required, max_iter, theta, leaf):
+def improve(x, y, indptr, indices, data, a, r, eps, step, min_step, reduction, required, max_iter, theta, leaf):
     """VOSviewer's gradient descent (reference 5.3) on ``x``, ``y`` in place.
 
     ``theta = 0`` sweeps exactly; ``theta > 0`` uses Barnes-Hut cells with leaves of at most
-    ``leaf`` points. The step grows (``/ reduction``) after ``required`` successive
-    decreases of the objective and shrinks (``* reduction``) otherwise; the run stops after
-    ``max_iter`` sweeps or when the step falls below ``min_step``.
+    ``leaf`` points. Each sweep returns the objective of the layout it started from; when it
+    is lower than the previous sweep's, an improvement is counted, and after ``required``
+    successive improvements the step grows (``/ reduction``); otherwise the step shrinks
+    (``* reduction``) and the count restarts. The run stops after ``max_iter`` sweeps or
+    when the step falls below ``min_step``.
 
     Returns
     -------
     (float, int)
-        Objective of the last sweep and the number of sweeps.
+        Objective at the start of the last sweep and the number of sweeps.
     """
     q = inf
     improvements = 0
@@ -341,9 +464,9 @@ def improve(x, y, order, indptr, indices, data, a, r, eps, step, min_step, reduc
     while it < max_iter and step >= min_step:
         old = q
         if theta > 0:
-            q = _sweep_barnes_hut(x, y, order, indptr, indices, data, a, r, eps, step, theta, leaf)
+            q = _sweep_barnes_hut(x, y, indptr, indices, data, a, r, eps, step, theta, leaf)
         else:
-            q = _sweep_exact(x, y, order, indptr, indices, data, a, r, eps, step)
+            q = _sweep_exact(x, y, indptr, indices, data, a, r, eps, step)
         if q < old:
             improvements += 1
             if improvements >= required:

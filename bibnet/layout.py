@@ -7,8 +7,8 @@ Items are placed so that strongly linked items are close: minimise
 with ``f_p(d) = d**p / p`` (``ln d`` for ``p = 0``), attraction ``a``, repulsion ``r`` and
 ``eps = 0.01`` only when the network is disconnected. VOSviewer's gradient descent moves one
 item at a time by the current step size; the exact sweep costs O(n^2), so for several
-thousand items the all-pairs terms of distant groups can be taken at their centre of mass
-(Barnes-Hut). The result is standardised as VOSviewer does.
+thousand items the all-pairs terms of distant groups can be taken from their centre of mass
+and multipole moments (Barnes-Hut). The result is standardised as VOSviewer does.
 """
 
 from __future__ import annotations
@@ -86,7 +86,8 @@ class Layout:
     params
         The options used.
     method
-        ``"exact"`` or ``"barnes-hut(theta=1.0)"`` (:data:`THETA`).
+        ``"exact"``, or ``"barnes-hut(theta=1.0, order=4)"`` (:data:`THETA`; the order of the
+        repulsion's multipole expansion: 4 for repulsion 0, else 2).
     epsilon
         Attraction added between all pairs: 0.01 for a disconnected network, else 0.
     iterations
@@ -121,31 +122,41 @@ def layout(weights: sp.spmatrix, params: LayoutParams = LayoutParams()) -> Layou
     w = checked_weights(weights)
     n = w.shape[0]
     exact = params.method == "exact" or (params.method == "auto" and n <= AUTO_EXACT_MAX)
-    method = "exact" if exact else f"barnes-hut(theta={THETA})"
+    method = "exact" if exact else f"barnes-hut(theta={THETA}, order={4 if params.repulsion == 0 else 2})"
     a, r = int(params.attraction), int(params.repulsion)
     eps = EPSILON if n > 1 and connected_components(w, directed=False)[0] > 1 else 0.0
     if n < 2:
         return Layout(np.zeros((n, 2)), 0.0, params, method, eps, 0)
-    links = (w.indptr.astype(np.int64), w.indices.astype(np.int64), w.data)  # one compiled signature
     best = None
     for seed in start_seeds(params.seed, params.random_starts):
         g = rng(seed)
-        coords = g.uniform(-1.0, 1.0, size=(n, 2))
-        order = g.permutation(n)
-        x, y = np.ascontiguousarray(coords[:, 0]), np.ascontiguousarray(coords[:, 1])
+        start = g.uniform(-1.0, 1.0, size=(n, 2))
+        order = g.permutation(n)  # the sweep order, kept for the whole run (reference 5.3)
+        # Relabel the nodes into that order: the kernels sweep in index order.
+        links = _links(w[order][:, order])
+        x, y = np.ascontiguousarray(start[order, 0]), np.ascontiguousarray(start[order, 1])
         _, sweeps = kernels.improve(
-            x, y, order, *links, a, r, eps,
+            x, y, *links, a, r, eps,
             float(params.initial_step_size), float(params.min_step_size), float(params.step_size_reduction),
             int(params.required_improvements), int(params.max_iterations), 0.0 if exact else THETA, LEAF_SIZE,
         )  # fmt: skip
+        coords = np.empty((n, 2))
+        coords[order, 0], coords[order, 1] = x, y
         # Starts compete on the exact objective; the earliest wins a tie.
         value = kernels.objective(x, y, *links, a, r, eps) if params.random_starts > 1 else 0.0
         if best is None or value < best[0]:
-            best = (value, np.column_stack([x, y]), sweeps)
+            best = (value, coords, sweeps)
     assert best is not None  # random_starts >= 1: at least one start ran
     coords = standardize(best[1])
-    value = kernels.objective(coords[:, 0].copy(), coords[:, 1].copy(), *links, a, r, eps)
+    value = kernels.objective(coords[:, 0].copy(), coords[:, 1].copy(), *_links(w), a, r, eps)
     return Layout(coords, float(value), params, method, eps, int(best[2]))
+
+
+def _links(w: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A CSR matrix's arrays with 64-bit indices: one compiled signature for every network."""
+    w = sp.csr_matrix(w)
+    w.sort_indices()
+    return w.indptr.astype(np.int64), w.indices.astype(np.int64), w.data
 
 
 def standardize(coords: np.ndarray) -> np.ndarray:
