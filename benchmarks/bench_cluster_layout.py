@@ -1,7 +1,7 @@
 """Benchmark: Leiden clustering and VOS layout on the 40,000-record synthetic network.
 
 Usage: python -m benchmarks.bench_cluster_layout [--records 40000] [--sizes 240,1000,5000]
-       [--compare 3000] [--seeds 10] [--no-clustering] [--no-layout]
+       [--seeds 10] [--no-clustering] [--no-layout]
 
 Generates its input with the reference generator into benchmarks/data/ when missing, builds
 the keyword network (all keywords, minimum 4 occurrences: 8,000+ keywords), then reports
@@ -10,8 +10,10 @@ the keyword network (all keywords, minimum 4 occurrences: 8,000+ keywords), then
   in one process and with all cores (time, quality);
 - layout: time, sweeps and time per sweep for the top 240 / 1,000 / 5,000 keywords by total
   link strength (``method="auto"``: exact up to 2,000 items, Barnes-Hut beyond), with the
-  numba compilation done before timing;
-- exact vs Barnes-Hut: VOS objective of both on the top ``--compare`` keywords, 3 seeds each.
+  numba compilation done before timing.
+
+The layout's quality over many seeds, exact against Barnes-Hut, is measured by
+:mod:`benchmarks.bench_layout_quality`.
 
 The machine is shared: each time is the best of ``--repeat`` runs.
 """
@@ -21,8 +23,6 @@ from __future__ import annotations
 import argparse
 import time
 from dataclasses import replace
-
-import numpy as np
 
 
 def best_time(fn, repeat: int):
@@ -50,7 +50,7 @@ def bench_clustering(weights, *, seeds: int, repeat: int) -> None:
               f"{result.n_clusters} clusters")
 
 
-def bench_layout(corpus, sizes: list[int], *, compare: int, repeat: int) -> None:
+def bench_layout(corpus, sizes: list[int], *, repeat: int) -> None:
     from bibnet.layout import LayoutParams, layout
     from bibnet.network import build_network
 
@@ -64,23 +64,12 @@ def bench_layout(corpus, sizes: list[int], *, compare: int, repeat: int) -> None
         t, result = best_time(lambda net=net: layout(net.weights), repeat)
         print(f"layout, {len(net):5,} items, {net.n_links:7,} links: {t:6.2f} s  {result.iterations:4d} sweeps, "
               f"{t / result.iterations * 1000:6.2f} ms/sweep  [{result.method}]  objective {result.quality:.6g}")
-    if compare:
-        net = build_network(corpus, min_occurrences=4, top=compare)
-        rows = {}
-        for method in ("exact", "approximate"):
-            runs = [layout(net.weights, LayoutParams(method=method, seed=s)) for s in range(3)]
-            rows[method] = np.array([r.quality for r in runs])
-            print(f"{method:>11} on {len(net):,} items: objective {', '.join(f'{q:.6g}' for q in rows[method])} "
-                  f"(seeds 0-2), mean {rows[method].mean():.6g}")
-        diff = (rows["approximate"].mean() - rows["exact"].mean()) / rows["exact"].mean() * 100
-        print(f"Barnes-Hut vs exact, mean objective: {diff:+.2f}%")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=40000)
     parser.add_argument("--sizes", default="240,1000,5000")
-    parser.add_argument("--compare", type=int, default=3000, help="items for exact vs Barnes-Hut (0: skip)")
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-clustering", dest="clustering", action="store_false")
@@ -97,7 +86,7 @@ def main() -> None:
     if args.clustering:
         bench_clustering(net.weights, seeds=args.seeds, repeat=args.repeat)
     if args.layout:
-        bench_layout(corpus, [int(s) for s in args.sizes.split(",") if s], compare=args.compare, repeat=args.repeat)
+        bench_layout(corpus, [int(s) for s in args.sizes.split(",") if s], repeat=args.repeat)
 
 
 if __name__ == "__main__":
