@@ -56,6 +56,10 @@ class Option:
     aliases
         Other names accepted for some choices, each with the choice it stands for
         (``{"plus": "indexed"}``: the Web of Science name of a field); recorded as the choice.
+    parse
+        For options whose values are not one number or word (a list of years): reads the value
+        from text (``"2015,2020"``), raising :class:`~bibnet.errors.OptionError`. Applied to
+        a ``str`` given for the option, on the command line and in Python alike.
     """
 
     help: str
@@ -68,6 +72,7 @@ class Option:
     flag: str | None = None
     path: bool = False
     aliases: tuple[tuple[str, str], ...] = ()
+    parse: Callable[[str], Any] | None = None
 
 
 def option(
@@ -83,6 +88,7 @@ def option(
     flag: str | None = None,
     path: bool = False,
     aliases: dict[str, str] | None = None,
+    parse: Callable[[str], Any] | None = None,
 ) -> Any:
     """Declare a field of a :class:`Params` dataclass as an option (see :class:`Option`).
 
@@ -91,7 +97,7 @@ def option(
     """
     spec = Option(help=help, what=what, choices=tuple(choices) if choices is not None else None, min=min, max=max,
                   open_min=open_min, open_max=open_max, flag=flag, path=path,
-                  aliases=tuple((aliases or {}).items()))
+                  aliases=tuple((aliases or {}).items()), parse=parse)
     return dataclasses.field(default=default, metadata={"option": spec})
 
 
@@ -107,6 +113,9 @@ class Params:
             value = getattr(self, name)
             if spec.aliases and isinstance(value, str) and value in dict(spec.aliases):
                 value = dict(spec.aliases)[value]  # recorded under the one name every output uses
+                object.__setattr__(self, name, value)
+            if spec.parse is not None and isinstance(value, str):
+                value = spec.parse(value)
                 object.__setattr__(self, name, value)
             if spec.path and isinstance(value, os.PathLike):
                 object.__setattr__(self, name, os.fspath(value))  # a Path given for a file name

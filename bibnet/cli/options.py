@@ -126,6 +126,8 @@ def params_from(cls: type[P], opts: Mapping[str, Any]) -> P:
         if spec.flag == "" or _dest(_flag(name, spec)) not in opts:
             continue
         value = opts[_dest(_flag(name, spec))]
+        if spec.parse is not None and value is None:
+            continue
         given[name] = not value if spec.flag and spec.flag.startswith("--no-") else value
     return cls(**given)
 
@@ -143,6 +145,8 @@ def _click_option(flag: str, spec: Option, default: Any, hint: Any) -> Decorator
     base = base_type(hint)
     if base is bool:
         return click.option(flag, _dest(flag), is_flag=True, help=spec.help)
+    if spec.parse is not None:  # read from text by the parameter class itself; unset keeps the default
+        return click.option(flag, _dest(flag), type=click.STRING, default=None, metavar="TEXT", help=spec.help)
     if spec.choices is not None:
         kind: Any = click.Choice([*spec.choices, *(alias for alias, _ in spec.aliases)])
     elif spec.path:
