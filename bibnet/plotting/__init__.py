@@ -10,7 +10,9 @@ row per keyword: ``id`` (int), ``label`` (str), ``x``, ``y`` (float, NaN without
 * :func:`density_figure` - the item density view;
 * :func:`save_static` - PNG (300 dpi) and SVG files of either, drawn with matplotlib;
 * :func:`static_writer` - many of those at once, drawn in worker processes;
-* :func:`plot` - any of the views of a :class:`~bibnet.network.Network`.
+* :func:`plot` - any of the views of a :class:`~bibnet.network.Network`;
+* :func:`strategic_figure`, :func:`evolution_figure`, :func:`trends_figure`, :func:`bursts_figure` -
+  themes over time (:mod:`bibnet.plotting.themes`, drawn by :meth:`bibnet.Themes.plot_strategic` etc.).
 """
 
 from bibnet.plotting.colors import (
@@ -27,10 +29,12 @@ from bibnet.plotting.colors import (
 from bibnet.plotting.density import DEFAULT_KERNEL_WIDTH, density_figure
 from bibnet.plotting.network import OVERLAYS, network_figure
 from bibnet.plotting.static import save_static, static_writer
+from bibnet.plotting.themes import bursts_figure, evolution_figure, strategic_figure, trends_figure
 from bibnet.plotting.views import plot
 
 __all__ = [
     "CLUSTER_COLORS", "DEFAULT_KERNEL_WIDTH", "MISSING_SCORE_COLOR", "NO_CLUSTER_COLOR", "OVERLAYS",
-    "cluster_colors", "density_figure", "network_figure", "nice_range", "plot", "save_static", "score_colors",
-    "score_range", "static_writer", "viridis", "viridis_colorscale",
+    "bursts_figure", "cluster_colors", "density_figure", "evolution_figure", "network_figure", "nice_range", "plot",
+    "save_static", "score_colors", "score_range", "static_writer", "strategic_figure", "trends_figure", "viridis",
+    "viridis_colorscale",
 ]

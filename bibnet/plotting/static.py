@@ -9,16 +9,15 @@ metadata.
 
 The figure is redrawn from its plotly description, so the picture shows the same circles, links,
 labels, colours, legend and colour bar as the interactive figure. Supported is what bibnet
-draws: ``scatter`` traces (solid lines, round markers, centred text) and ``heatmap`` traces on
-one pair of hidden axes, plus the layout's title and annotations. Anything else would come out
-wrong or not at all, so it is refused with an :class:`~bibnet.errors.OptionError` instead.
+draws: ``scatter`` traces (solid or dashed lines, round markers, text centred on or beside its
+point, polygons filled ``"toself"``) and ``heatmap`` traces on one pair of axes, hidden or linear
+with fixed ranges and given ticks (:mod:`bibnet.plotting.static_axes`), plus the layout's title
+and annotations in data or paper coordinates. Anything else would come out wrong or not at all,
+so it is refused with an :class:`~bibnet.errors.OptionError` instead.
 """
 
 from __future__ import annotations
 
-import base64
-import html
-import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,12 +28,28 @@ import numpy as np
 import plotly.graph_objects as go
 
 from bibnet.errors import OptionError
+from bibnet.plotting.static_axes import (
+    PT_PER_PX,
+    PX_PER_INCH,
+    Box,
+    annotate,
+    annotation_problem,
+    axis_problem,
+    centred,
+    draw_axes,
+    text_beside,
+)
+from bibnet.plotting.static_axes import array as _array
+from bibnet.plotting.static_axes import color as _color
+from bibnet.plotting.static_axes import numeric as _numeric
+from bibnet.plotting.static_axes import plain as _plain
+from bibnet.plotting.static_axes import pt as _pt
 
 if TYPE_CHECKING:  # matplotlib itself is imported only when a picture is drawn
     from matplotlib.typing import RcKeyType
 
-PX_PER_INCH = 100  # a 900 x 700 px figure is 9 x 7 in: 2700 x 2100 px at 300 dpi
-PT_PER_PX = 72 / PX_PER_INCH
+__all__ = ["DPI", "DRAWN", "PT_PER_PX", "PX_PER_INCH", "save_static", "static_writer"]
+
 DPI = 300
 _RC: dict[RcKeyType, Any] = {
     "svg.hashsalt": "bibnet",
@@ -64,7 +79,7 @@ def save_static(fig_or_data: go.Figure | dict[str, Any], path_png: str | Path | 
     ------
     OptionError
         If the figure has what cannot be drawn faithfully (a trace type other than scatter
-        or heatmap, subplots, visible axes, shapes, ...); nothing is written then.
+        or heatmap, subplots, axes with automatic ticks, shapes, ...); nothing is written then.
     """
     from matplotlib import rc_context
 
@@ -124,6 +139,7 @@ def _draw(fig: go.Figure):
     ax = canvas.add_axes((left / width, bottom / height, (width - left - right) / width, (height - top - bottom) / height))
     ax.set_facecolor(layout.plot_bgcolor or "white")
     ax.set_axis_off()
+    box = Box(width, height, left, right, top, bottom, m.pad or 0)
     handles = []
     for z, trace in enumerate(fig.data):
         if trace.visible is False:
@@ -131,14 +147,19 @@ def _draw(fig: go.Figure):
         if trace.type == "heatmap":
             _heatmap(ax, trace, z)
         elif trace.type == "scatter":
-            handles += _scatter(ax, trace, z)
+            handles += _scatter(ax, trace, z, canvas, (layout.xaxis.range, layout.yaxis.range))
             if trace.marker is not None and trace.marker.showscale:
                 _colorbar(canvas, trace.marker, (width, height, left, right, top, bottom))
     if layout.xaxis.range is not None:
         ax.set_xlim(*layout.xaxis.range)
     if layout.yaxis.range is not None:
         ax.set_ylim(*layout.yaxis.range)
+    if layout.xaxis.visible is not False or layout.yaxis.visible is not False:
+        draw_axes(canvas, layout, box)
     for note in layout.annotations or ():
+        if not centred(note):
+            annotate(canvas, ax, note, layout)
+            continue
         ax.text(note.x, note.y, _plain(note.text), ha="center", va="center",
                 fontsize=_pt((note.font.size if note.font else None) or 12))
     if handles and layout.showlegend is not False:
@@ -151,17 +172,29 @@ def _draw(fig: go.Figure):
     return canvas
 
 
-def _scatter(ax, trace, z: int) -> list:
-    """Draw a scatter trace (lines, markers and/or text); returns its legend handle, if any."""
+def _scatter(ax, trace, z: int, canvas, ranges: tuple) -> list:
+    """Draw a scatter trace (fill, lines, markers and/or text); returns its legend handle, if any."""
     from matplotlib.lines import Line2D
+    from matplotlib.transforms import ScaledTranslation
 
     x, y = _array(trace.x), _array(trace.y)
     if x.size == 0 or np.all(np.isnan(x)):
         return []
     mode = _mode(trace, x.size)
-    if "lines" in mode and trace.line is not None:
-        ax.plot(x, y, color=_color(trace.line.color or "#444"), linewidth=_pt(trace.line.width or 2),
-                solid_capstyle="round", zorder=z)
+    if trace.fill == "toself":  # each run between gaps is a polygon, as plotly fills it
+        breaks = np.flatnonzero(np.isnan(x) | np.isnan(y))
+        for run in np.split(np.arange(x.size), breaks):
+            run = run[np.isfinite(x[run]) & np.isfinite(y[run])]
+            if run.size >= 3:
+                ax.fill(x[run], y[run], facecolor=_color(trace.fillcolor), edgecolor="none", linewidth=0, zorder=z)
+    line = trace.line
+    if "lines" in mode and line is not None and line.width != 0:  # a line 0 px wide is not drawn
+        width = line.width if line.width is not None else 2
+        if line.dash == "dash":  # plotly: dashes and gaps of 3 * max(width, 3) px, butt ends
+            ax.plot(x, y, color=_color(line.color or "#444"), linewidth=_pt(width), zorder=z,
+                    linestyle=(0, (3 * max(width, 3) / width,) * 2), dash_capstyle="butt")
+        else:
+            ax.plot(x, y, color=_color(line.color or "#444"), linewidth=_pt(width), solid_capstyle="round", zorder=z)
     handles = []
     marker = trace.marker
     if "markers" in mode and marker is not None and (marker.opacity is None or marker.opacity > 0):
@@ -179,10 +212,30 @@ def _scatter(ax, trace, z: int) -> list:
         sizes = np.broadcast_to(_array(font.size) if font is not None and font.size is not None else 12.0, x.shape)
         color = _color(font.color) if font is not None and font.color else "#222222"
         texts = [trace.text] * x.size if isinstance(trace.text, str) else trace.text  # one text for all points
-        for xi, yi, text, size in zip(x, y, texts, sizes, strict=False):  # plotly: missing texts are blank
-            ax.text(xi, yi, _plain(text), fontsize=_pt(size), color=color, ha="center", va="center_baseline",
-                    zorder=z, clip_on=False)
+        position, clip = trace.textposition or "middle center", trace.cliponaxis is not False
+        shown = _in_range(ranges, x, y) if not clip else np.ones(x.shape, dtype=bool)  # plotly hides those off the axes
+        for xi, yi, text, size, show in zip(x, y, texts, sizes, shown, strict=False):  # plotly: missing texts are blank
+            if not show:
+                continue
+            if position == "middle center":
+                ax.text(xi, yi, _plain(text), fontsize=_pt(size), color=color, ha="center", va="center_baseline",
+                        zorder=z, clip_on=clip)
+                continue
+            ha, down = text_beside(position, float(size), len(_plain(text).split("\n")))
+            offset = ScaledTranslation(0, -down / PX_PER_INCH, canvas.dpi_scale_trans)
+            ax.text(xi, yi, _plain(text), fontsize=_pt(size), color=color, ha=ha, va="baseline", linespacing=1.3,
+                    transform=ax.transData + offset, zorder=z, clip_on=clip)
     return handles
+
+
+def _in_range(ranges: tuple, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Which points lie on the axes' fixed ranges (all where a range is not fixed)."""
+    inside = np.ones(x.shape, dtype=bool)
+    for values, span in zip((x, y), ranges, strict=True):
+        if span is not None:
+            low, high = sorted(float(v) for v in span)
+            inside &= (values >= low) & (values <= high)
+    return inside
 
 
 def _mode(trace, n: int) -> str:
@@ -227,18 +280,29 @@ def _scatter_problem(trace) -> str | None:
     opacity = marker.opacity  # a number or an array of numbers (plotly validates it); cast: see _pt
     if "markers" in mode and opacity is not None and (not np.isscalar(opacity) or 0 < cast(float, opacity) < 1):
         return f"markers of opacity {opacity!r} (only 0 and 1 are drawn)"
-    if trace.fill not in (None, "none"):
+    if "markers" in mode and opacity is None and marker.size is not None and not np.isscalar(marker.size):
+        return "markers sized one by one at plotly's default opacity for them, 0.7 (set marker.opacity)"
+    if trace.fill not in (None, "none", "toself"):
         return f"a scatter trace filled {trace.fill!r}"
-    if "lines" in mode and trace.line.dash not in (None, "solid"):
+    if trace.fill == "toself" and (not isinstance(trace.fillcolor, str) or trace.fillgradient.type not in (None, "none")
+                                   or trace.fillpattern.shape not in (None, "")):
+        return "a scatter trace filled 'toself' without one fillcolor (plotly's default, a gradient or a pattern)"
+    if "lines" in mode and trace.line.dash not in (None, "solid", "dash"):
         return f"lines dashed {trace.line.dash!r}"
+    if "lines" in mode and trace.line.shape not in (None, "linear"):
+        return f"lines shaped {trace.line.shape!r}"
     if "markers" in mode and any(s not in (None, "circle", 0) for s in np.ravel(np.asarray(marker.symbol, dtype=object))):
         return f"markers of symbol {marker.symbol!r} (only circles are drawn)"
     colors = marker.color
     if "markers" in mode and (isinstance(colors, dict) or isinstance(colors, (list, tuple, np.ndarray))
                               and any(not isinstance(c, str) for c in colors)):
         return "markers coloured by numbers through a colour scale (give the colours themselves)"
-    if "text" in mode and trace.textposition not in (None, "middle center"):
-        return f"text at position {trace.textposition!r} (only 'middle center' is drawn)"
+    position = trace.textposition
+    if "text" in mode and position not in (None, "middle center"):
+        if not isinstance(position, str):
+            return f"text at several positions {position!r}"
+        if "markers" in mode:
+            return f"text at position {position!r} beside markers (only 'middle center' is drawn there)"
     return None
 
 
@@ -258,18 +322,21 @@ def _layout_problem(layout) -> str | None:
         return "layout shapes"
     if layout.images:
         return "layout images"
+    template = layout.template.layout if layout.template is not None else None
     for name, axis in (("x", layout.xaxis), ("y", layout.yaxis)):
-        if axis.visible is not False:
-            return f"a visible {name} axis (set visible=False)"
         if axis.type not in (None, "-", "linear"):
             return f"a {axis.type} {name} axis"
         if axis.autorange == "reversed":
             return f"a reversed {name} axis"
+        if axis.visible is not False:
+            styled = template is not None and bool(template[f"{name}axis"].to_plotly_json())
+            problem = axis_problem(name, axis, styled)
+            if problem is not None:
+                return problem
     for note in layout.annotations or ():
-        if note.showarrow is not False:  # plotly draws an arrow unless told not to
-            return "an annotation with an arrow (set showarrow=False)"
-        if (note.xref or "x") != "x" or (note.yref or "y") != "y":
-            return f"an annotation placed in {note.xref or 'x'}/{note.yref or 'y'} coordinates"
+        problem = annotation_problem(note)
+        if problem is not None:
+            return problem
     return None
 
 
@@ -281,16 +348,6 @@ def _heatmap(ax, trace, z: int) -> None:
     ax.imshow(values, extent=(x[0] - dx, x[-1] + dx, y[0] - dy, y[-1] + dy), origin="lower", aspect="auto",
               cmap=_colormap(trace.colorscale), vmin=trace.zmin, vmax=trace.zmax,
               interpolation="bilinear" if trace.zsmooth else "nearest", zorder=z)
-
-
-def _numeric(*values) -> bool:
-    """Whether each of ``values`` reads as numbers (see :func:`_array`)."""
-    try:
-        for value in values:
-            _array(value)
-    except (TypeError, ValueError):
-        return False
-    return True
 
 
 def _colorbar(canvas, marker, box: tuple[int, ...]) -> None:
@@ -319,41 +376,3 @@ def _colormap(colorscale):
 
     stops = [(float(t), _color(c)) for t, c in colorscale]
     return LinearSegmentedColormap.from_list("plotly", stops, N=256)
-
-
-def _array(value) -> np.ndarray:
-    """Numbers as a float array: plain lists (None = NaN) or plotly's base64 typed arrays."""
-    if isinstance(value, dict) and "bdata" in value:
-        out = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"])).astype(np.float64)
-        shape = value.get("shape")
-        if shape:
-            out = out.reshape([int(s) for s in str(shape).split(",")])
-        return out
-    if isinstance(value, (int, float)):
-        return np.asarray(float(value))
-    return np.array([np.nan if v is None else v for v in np.asarray(value, dtype=object).ravel()],
-                    dtype=np.float64).reshape(np.shape(value))
-
-
-_RGBA = re.compile(r"rgba?\(\s*([\d.]+)\s*,\s*([\d.]+)\s*,\s*([\d.]+)\s*(?:,\s*([\d.]+)\s*)?\)")
-
-
-def _color(value: str):
-    """A matplotlib colour from a plotly colour string (``#rrggbb``, ``rgb()``, ``rgba()``, names)."""
-    match = _RGBA.fullmatch(str(value).strip())
-    if match:
-        r, g, b, a = match.groups()
-        return (float(r) / 255, float(g) / 255, float(b) / 255, 1.0 if a is None else float(a))
-    return str(value)
-
-
-def _plain(text) -> str:
-    """Plotly's pseudo-HTML as plain text: ``<br>`` to newlines, other tags dropped, entities decoded."""
-    text = re.sub(r"<br\s*/?>", "\n", str(text), flags=re.IGNORECASE)
-    return html.unescape(re.sub(r"</?[a-zA-Z][^<>]*>", "", text)).replace("$", r"\$")  # no mathtext
-
-
-def _pt(px):
-    # cast: np.isscalar's TypeGuard widens px to "str, bytes, complex, ... or a number"; a scalar px
-    # is a real number here (a size or width, plotly-validated or bibnet's own)
-    return np.asarray(px, dtype=np.float64) * PT_PER_PX if not np.isscalar(px) else float(cast(float, px)) * PT_PER_PX
