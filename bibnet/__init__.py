@@ -4,7 +4,7 @@ The pipeline, one stage a module: :func:`read` (files -> records, :class:`Corpus
 :func:`build_network` (records -> keywords -> selection -> :class:`Network`),
 :meth:`Network.cluster` and :meth:`Network.layout`, then :mod:`bibnet.readwrite`,
 :mod:`bibnet.plotting`, :mod:`bibnet.tables`, :mod:`bibnet.report` and :func:`analyze` for
-the outputs.
+the outputs; :func:`themes` for the themes of each period and how they evolve (:mod:`bibnet.dynamics`).
 """
 
 from typing import Any
@@ -27,11 +27,15 @@ def __getattr__(name: str) -> Any:
         from bibnet import analysis
 
         return getattr(analysis, name)
+    if name in ("themes", "Themes", "ThemesParams"):
+        from bibnet import dynamics
+
+        return getattr(dynamics, name)
     raise AttributeError(f"module 'bibnet' has no attribute {name!r}")
 
 
 __all__ = [
     "Analysis", "AnalysisParams", "BibnetError", "ClusterParams", "Clustering", "Corpus", "InputError", "Layout",
     "LayoutParams", "LoadReport", "Network", "NetworkParams", "NetworkSummary", "OptionError", "Run",
-    "__version__", "analyze", "build_network", "compare_fields", "read",
+    "Themes", "ThemesParams", "__version__", "analyze", "build_network", "compare_fields", "read", "themes",
 ]

@@ -35,6 +35,8 @@ from bibnet.selection import NetworkParams, NoKeywordsError
 
 if TYPE_CHECKING:  # pragma: no cover
     from bibnet.corpus import Corpus
+    from bibnet.dynamics.files import Written
+    from bibnet.dynamics.params import ThemesParams
     from bibnet.keywords import LabelCase
 
 #: Overlays drawn for every field (name -> title), plus the author share for "all".
@@ -90,6 +92,7 @@ def analyze(
     clustering: ClusterParams | None = None,
     layout: LayoutParams | None = None,
     params: AnalysisParams | None = None,
+    themes: ThemesParams | None = None,
     laid_out: bool = True,
     progress: Progress | None = None,
 ) -> Analysis:
@@ -109,6 +112,11 @@ def analyze(
         ignored (every field in ``params.fields`` is analysed).
     params
         Which fields, table sizes and figures.
+    themes
+        Periods (cut years or ranges) and options of themes over time: with periods, the first
+        field of ``params.fields`` is also mapped per period, and the theme tables, strategic
+        diagrams, evolution, trends and bursts are written to ``out/themes``
+        (:func:`bibnet.themes`, :mod:`bibnet.dynamics.files`) and added to the report.
     laid_out
         ``False`` skips the layout and the figures.
     progress
@@ -133,7 +141,8 @@ def analyze(
     clustering = clustering or ClusterParams()
     layout = (layout or LayoutParams()) if laid_out else None
     params = params or AnalysisParams()
-    total = count_steps(params, laid_out=layout is not None)
+    over_time = themes if themes is not None and themes.given else None
+    total = count_steps(params, laid_out=layout is not None) + (2 if over_time is not None else 0)
     step = (lambda text: progress(text, total)) if progress else (lambda _: None)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -186,17 +195,30 @@ def analyze(
     files += tables.write_table(tables.summary_table(list(summaries.values())), table_dir / "summary").values()
 
     figures: dict[str, Any] = {}
-    if params.figures and layout is not None:
-        fig_dir = out / "figures"
-        fig_dir.mkdir(parents=True, exist_ok=True)
-        with plotting.static_writer(workers=None if params.static else 1) as save_static:
+    theme_methods = ""
+    drawing = params.figures and params.static and layout is not None
+    with plotting.static_writer(workers=None if drawing else 1) as save_static:
+        if params.figures and layout is not None:
+            fig_dir = out / "figures"
+            fig_dir.mkdir(parents=True, exist_ok=True)
             drawn, figures = _figures(nets, fig_dir, params, step, save_static, names)
-        files += drawn
+            files += drawn
+        if over_time is not None:
+            written = _themes(corpus, out / "themes", over_time, step, save_static if params.static else None,
+                              network_params=dataclasses.replace(network_params, keywords=first),
+                              clustering=clustering, layout=layout, figures=params.figures)
+            files += written.files
+            made.update({f"Themes over time: {caption[:1].lower()}{caption[1:]}": table
+                         for caption, table in written.tables.items()})
+            figures.update({f"Themes over time: {caption}": fig for caption, fig in written.figures.items()})
+            theme_methods = written.methods
 
     step("methods and report")
     run = Run.of(corpus.report, network=network_params, clustering=clustering, layout=layout, analysis=params)
     methods_path, params_path, report_path = out / "methods.md", out / "parameters.json", out / "report.html"
     methods = _note_skipped(methods_text(list(summaries.values()), run=run), failed, names)
+    if theme_methods:
+        methods += "\n" + theme_methods
     methods_path.write_text(methods, encoding="utf-8")
     params_path.write_text(json.dumps(run.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     links = {f"{names[n]}: VOSviewer {kind}": f"{n}/{file}"
@@ -204,6 +226,20 @@ def analyze(
     write_report(report_path, summaries=list(summaries.values()), tables=made, figures=figures, links=links, methods=methods)
     files += [methods_path, params_path, report_path]
     return Analysis(networks=nets, summaries=summaries, run=run, files=files, skipped=skipped)
+
+
+def _themes(corpus: Corpus, folder: Path, params: ThemesParams, step: Callable[[str], None],
+            save_static: Callable[..., None] | None, *, network_params: NetworkParams, clustering: ClusterParams,
+            layout: LayoutParams | None, figures: bool) -> Written:
+    """Themes over time of one field (:func:`bibnet.themes`), written into ``folder``."""
+    from bibnet.dynamics import themes
+
+    step("themes: period maps")
+    result = themes(corpus, network_params=network_params, clustering=clustering, layout=layout,
+                    laid_out=layout is not None, params=params)
+    step("themes: tables and figures")
+    folder.mkdir(parents=True, exist_ok=True)
+    return result.write_into(folder, figures=figures, save_static=save_static)
 
 
 def _skipped(failed: dict[str, NoKeywordsError], *, mapped: list[str], names: dict[str, str]) -> dict[str, str]:

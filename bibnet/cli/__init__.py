@@ -88,9 +88,9 @@ def main() -> None:
 
 def _register() -> None:
     # Imported here so that `bibnet --help` stays fast and each command owns its module.
-    from bibnet.cli import analyze, info, map_cmd, remap_cmd, resolution_cmd, thesaurus_cmd
+    from bibnet.cli import analyze, info, map_cmd, remap_cmd, resolution_cmd, themes_cmd, thesaurus_cmd
 
-    for module in (analyze, map_cmd, info, remap_cmd, resolution_cmd, thesaurus_cmd):
+    for module in (analyze, map_cmd, themes_cmd, info, remap_cmd, resolution_cmd, thesaurus_cmd):
         main.add_command(module.command)
 
 

@@ -21,6 +21,7 @@ from bibnet.cli.options import (
     read_exports,
     selection_options,
 )
+from bibnet.dynamics.params import ThemesParams
 from bibnet.run import AnalysisParams
 
 
@@ -31,13 +32,16 @@ from bibnet.run import AnalysisParams
 @cluster_options
 @layout_options
 @params_options(AnalysisParams)
+@params_options(ThemesParams)
 def command(paths: tuple[str, ...], strict: bool, skip_unreadable: bool, prefer: tuple[str, ...], out: str,
             **opts: Any) -> None:
     """Analyse the exports in PATH... (default: wos_exports/) for all keywords, author
     keywords and the keywords the database assigned (Keywords Plus, Index Keywords, MeSH terms),
     and write VOSviewer files, tables, figures and a report to OUT.
 
-    --keywords is ignored here: all three fields are analysed.
+    --keywords is ignored here: all three fields are analysed. With --cuts or --periods, the first
+    field is also mapped per period and the themes over time are written to OUT/themes and
+    added to the tables, figures, methods and report (see `bibnet themes`).
     """
     from bibnet.analysis import analyze, published_summary
     from bibnet.readwrite.run_folder import output_folder
@@ -45,12 +49,14 @@ def command(paths: tuple[str, ...], strict: bool, skip_unreadable: bool, prefer:
     # The folder is checked, and its temporary sibling made, before anything is read; analyze()
     # writes into that folder (nested, it does not make another) and this block swaps it in.
     sources, selection = default_inputs(paths), network_params(opts)
+    over_time = params_from(ThemesParams, opts)  # checked before anything is read
     with output_folder(out, inputs=[*sources, *filter(None, [selection.thesaurus])], name="--out") as folder:
         corpus = read_exports(sources, strict=strict, skip_unreadable=skip_unreadable, prefer=prefer)
         layout = layout_params(opts)
         result = analyze(
             corpus, folder, network_params=selection, clustering=cluster_params(opts), layout=layout,
-            laid_out=layout is not None, params=params_from(AnalysisParams, opts), progress=_progress(),
+            laid_out=layout is not None, params=params_from(AnalysisParams, opts),
+            themes=over_time, progress=_progress(),
         )
     for text in result.skipped.values():
         click.echo(f"bibnet: warning: {text}; the other fields are analysed", err=True)
