@@ -282,3 +282,42 @@ def test_a_period_without_keywords_is_skipped_and_said(tmp_path):
     assert periods["Note"].iloc[0] == "not mapped: the records have no keywords (DE and ID are empty in every record)"
     assert "; not mapped: 1960-1969 (the records have no keywords" in \
         (tmp_path / "out" / "methods.md").read_text(encoding="utf-8")
+
+
+# -- analyze --cuts: the report --------------------------------------------------------------------
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def test_analyze_with_cuts_writes_the_themes_section_and_chromium_draws_it(tmp_path):
+    from click.testing import CliRunner
+
+    from bibnet.cli import main
+
+    out = tmp_path / "out"
+    run = CliRunner().invoke(main, ["analyze", str(COFFEE), "--out", str(out), "--min-occurrences", "4",
+                                    "--cuts", "2012,2018", "--no-static"])
+    assert run.exit_code == 0, run.output
+    assert sorted(p.name for p in (out / "themes" / "periods").iterdir()) == ["2004-2011", "2012-2017", "2018-2025"]
+    methods = (out / "methods.md").read_text(encoding="utf-8")
+    assert methods.startswith("## Methods\n\n") and "\n## Themes over time\n\nTo follow the field over time" in methods
+    page = (out / "report.html").read_text(encoding="utf-8")
+    captions = ["Themes over time: Strategic diagram, 2004-2011", "Themes over time: Thematic evolution",
+                "Themes over time: Trend topics", "Themes over time: themes per period: centrality, density and quadrant",
+                "Themes over time: thematic evolution: links between the themes of consecutive periods"]
+    for caption in captions:
+        assert f"<h2>{caption}</h2>" in page
+    figures = page.count('<div class="figure"')
+    assert figures == 16 + 6  # three fields' views, then 3 strategic diagrams, evolution, trends, bursts
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is not installed; report not checked in a browser")
+    import subprocess
+
+    dom = subprocess.run([str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                          f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr", "--v=0",
+                          "--virtual-time-budget=20000", "--dump-dom", (out / "report.html").as_uri()],
+                         capture_output=True, text=True, timeout=120)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    assert dom.stdout.count('class="plot-container plotly"') == figures  # plotly built every figure
+    assert ">Motor themes<" in dom.stdout and ">Emerging or declining themes<" in dom.stdout
+    console = [line for line in dom.stderr.splitlines() if ":CONSOLE" in line or "Uncaught" in line]
+    assert console == [], "\n".join(console)
