@@ -108,29 +108,49 @@ def test_quadrants_split_at_the_medians():
     assert quadrants(np.array([2.0]), np.array([0.0])) == ["motor"]  # at both medians: high
 
 
-def test_theme_table_equals_a_recomputation_from_the_period_files(coffee_themes, coffee_folder):
-    """Centrality and density of every theme from the period's own map.txt and network.txt."""
-    table = pd.read_csv(coffee_folder / "themes.csv", encoding="utf-8-sig")
-    assert len(table) == len(coffee_themes.themes) > 0
-    for label in coffee_themes.labels:
-        items = read_map(coffee_folder / "periods" / label / "map.txt")
-        links = read_network(coffee_folder / "periods" / label / "network.txt")
+@pytest.fixture(scope="module")
+def imaginaries_folder(tmp_path_factory) -> tuple[Themes, Path]:
+    result = themes(bibnet.read(IMAGINARIES, lean=True), cuts=[2000, 2003],
+                    network_params=bibnet.NetworkParams(min_occurrences=3, counting="fractional"), laid_out=False)
+    out = tmp_path_factory.mktemp("imaginaries") / "out"
+    result.write(out, figures=False)
+    return result, out
+
+
+@pytest.mark.parametrize("sample", ["coffee", "imaginaries"])
+def test_theme_table_equals_a_recomputation_from_the_period_files(sample, request):
+    """Centrality and density of every theme from the period's own map.txt and network.txt: exact
+    with full counting (coffee); with fractional counting (imaginaries) within what the 4 decimals
+    of network.txt's strengths allow."""
+    if sample == "coffee":
+        result, folder = request.getfixturevalue("coffee_themes"), request.getfixturevalue("coffee_folder")
+    else:
+        result, folder = request.getfixturevalue("imaginaries_folder")
+    table = pd.read_csv(folder / "themes.csv", encoding="utf-8-sig")
+    assert len(table) == len(result.themes) > 0 and len(result.labels) >= 2
+    for label in result.labels:
+        items = read_map(folder / "periods" / label / "map.txt")
+        links = read_network(folder / "periods" / label / "network.txt")
         index = {int(i): n for n, i in enumerate(items["id"])}
         occ = items["weight<Occurrences>"].to_numpy(dtype=float)
         theme = items["cluster"].to_numpy(dtype=int)
-        e = {}
+        e, slack = {}, {}
+        half = 0.0 if sample == "coffee" else 0.00005  # network.txt keeps 4 decimals: whole counts are exact
         for s, t, w in links[["source", "target", "strength"]].itertuples(index=False):
             i, j = index[int(s)], index[int(t)]
             e[min(i, j), max(i, j)] = w * w / (occ[i] * occ[j])
+            slack[min(i, j), max(i, j)] = (2 * w * half + half * half) / (occ[i] * occ[j])
         rows = table[table["Period"] == label].sort_values("Theme")
         assert rows["Theme"].tolist() == list(range(1, theme.max() + 1))
         for row in rows.itertuples(index=False):
             t = row.Theme
-            inside = sum(v for (i, j), v in e.items() if theme[i] == t and theme[j] == t)
-            across = sum(v for (i, j), v in e.items() if (theme[i] == t) != (theme[j] == t))
+            pairs_in = [(i, j) for i, j in e if theme[i] == t and theme[j] == t]
+            pairs_out = [(i, j) for i, j in e if (theme[i] == t) != (theme[j] == t)]
             size = int((theme == t).sum())
-            assert row.Centrality == pytest.approx(10 * across, rel=1e-12, abs=1e-12)
-            assert row.Density == pytest.approx(100 * inside / size, rel=1e-12, abs=1e-12)
+            bound_in, bound_out = sum(slack[p] for p in pairs_in), sum(slack[p] for p in pairs_out)
+            centrality, density = 10 * sum(e[p] for p in pairs_out), 100 * sum(e[p] for p in pairs_in) / size
+            assert abs(row.Centrality - centrality) <= 10 * bound_out + 1e-12 * max(1.0, centrality)
+            assert abs(row.Density - density) <= 100 * bound_in / size + 1e-12 * max(1.0, density)
             assert row._4 == size  # "Number of keywords"
             assert row.Occurrences == occ[theme == t].sum()
             members = items.loc[theme == t].sort_values(["weight<Occurrences>", "label"], ascending=[False, True])
@@ -282,6 +302,44 @@ def test_a_period_without_keywords_is_skipped_and_said(tmp_path):
     assert periods["Note"].iloc[0] == "not mapped: the records have no keywords (DE and ID are empty in every record)"
     assert "; not mapped: 1960-1969 (the records have no keywords" in \
         (tmp_path / "out" / "methods.md").read_text(encoding="utf-8")
+
+
+# -- command line --------------------------------------------------------------------------------
+def test_themes_command_needs_periods_and_leaves_the_folder_untouched(tmp_path):
+    from click.testing import CliRunner
+
+    from bibnet.cli import main
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    for args, message in ((["--out", str(out)], "bibnet: error: themes: give cut years (cuts=[2015, 2020], --cuts "
+                                                "2015,2020) or periods (periods=[(2005, 2014), (2015, 2024)], --periods "
+                                                "2005-2014,2015-2024)\n"),
+                          (["--out", str(out), "--cuts", "2015-2020"], "bibnet: error: cut years must be years "
+                                                                       "separated by commas, e.g. 2015,2020; got "
+                                                                       "'2015-2020'\n")):
+        run = CliRunner().invoke(main, ["themes", str(COFFEE), *args])
+        assert (run.exit_code, run.output) == (2, message)
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+
+
+def test_themes_command_writes_the_folder(tmp_path):
+    from click.testing import CliRunner
+
+    from bibnet.cli import main
+
+    out = tmp_path / "out"
+    run = CliRunner().invoke(main, ["themes", str(COFFEE), "--out", str(out), "--periods", "2004-2011,2012-2017",
+                                    "--min-occurrences", "4", "--no-static"])
+    assert run.exit_code == 0, run.output
+    assert run.stdout.splitlines()[-4:] == [
+        "2004-2011: 214 records, 140 keywords, 6 themes", "2012-2017: 300 records, 192 keywords, 5 themes",
+        "533 records outside the periods left out", run.stdout.splitlines()[-1]]
+    periods = pd.read_csv(out / "periods.csv", encoding="utf-8-sig")
+    assert periods["Records"].tolist() == [214, 300, 533] and periods["Records"].sum() == 1047
+    assert sorted(p.name for p in (out / "figures").glob("*.html")) == [
+        "bursts.html", "evolution.html", "strategic_2004-2011.html", "strategic_2012-2017.html", "trends.html"]
 
 
 # -- analyze --cuts: the report --------------------------------------------------------------------
