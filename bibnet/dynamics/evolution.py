@@ -19,7 +19,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-#: A theme's keywords in order (occurrences, then label): cleaned key -> label.
+#: A theme's keywords in order (occurrences, then label): cleaned key -> label
+#: (:func:`bibnet.dynamics.strategic.theme_members`).
 Members = Mapping[str, str]
 #: Columns of the evolution table, in order.
 EVOLUTION_COLUMNS = ("from_period", "from_theme", "from_name", "to_period", "to_theme", "to_name", "shared",

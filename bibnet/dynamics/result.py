@@ -145,10 +145,11 @@ class Themes:
             tables[stem] = frame.rename(columns=HEADINGS[stem])
         return tables
 
-    def report_tables(self) -> dict[str, pd.DataFrame]:
-        """The tables for a report, by caption: those of the files, but of the trend topics only
-        the keywords of the figure, and of the bursts only the strongest (the files have them all)."""
-        tables = self.tables()
+    def report_tables(self, *, tables: dict[str, pd.DataFrame] | None = None) -> dict[str, pd.DataFrame]:
+        """The tables for a report, by caption: those of the files (``tables``, default
+        :meth:`tables`), but of the trend topics only the keywords of the figure, and of the
+        bursts only the strongest (the files have them all)."""
+        tables = dict(tables if tables is not None else self.tables())
         per_year, top = self.params.trend_keywords, self.params.top_bursts
         tables["trends"] = trending(self.trends, per_year=per_year).rename(columns=HEADINGS["trends"])
         tables["bursts"] = tables["bursts"].head(top)
@@ -241,6 +242,7 @@ class Themes:
         """Write every file into ``folder`` (which exists), static pictures through ``save_static``
         (:func:`bibnet.plotting.static_writer`; none when ``None``); figures only with a layout."""
         drawn = self.figures() if figures and self.layout is not None else {}
-        written = write_folder(folder, networks=self.networks, tables=self.tables(), figures=drawn,
+        tables = self.tables()
+        written = write_folder(folder, networks=self.networks, tables=tables, figures=drawn,
                                methods=self.methods(), parameters=self.to_dict(), save_static=save_static)
-        return dataclasses.replace(written, tables=self.report_tables())
+        return dataclasses.replace(written, tables=self.report_tables(tables=tables))

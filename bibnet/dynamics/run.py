@@ -21,11 +21,11 @@ import scipy.sparse as sp
 
 from bibnet.clustering import ClusterParams
 from bibnet.dynamics.bursts import find_bursts
-from bibnet.dynamics.evolution import Members, evolution
+from bibnet.dynamics.evolution import evolution
 from bibnet.dynamics.params import ThemesParams, require_periods
 from bibnet.dynamics.periods import record_years, split_years
 from bibnet.dynamics.result import BURST_COLUMNS, Themes
-from bibnet.dynamics.strategic import THEME_COLUMNS, theme_table
+from bibnet.dynamics.strategic import THEME_COLUMNS, theme_members, theme_table
 from bibnet.dynamics.trends import trend_topics
 from bibnet.layout import LayoutParams
 from bibnet.network import Network, build_network
@@ -96,7 +96,7 @@ def themes(
                               "lower --min-occurrences or make the periods longer")
     table = pd.concat([theme_table(net, period=label) for label, net in nets.items()], ignore_index=True)
     table = table[list(THEME_COLUMNS)]
-    flow = evolution({label: _members(net) for label, net in nets.items()}, periods=list(nets))
+    flow = evolution({label: theme_members(net) for label, net in nets.items()}, periods=list(nets))
     trends, bursts, span = _whole_corpus(corpus, years, network_params, params)
     return Themes(periods=split.periods, networks=nets, themes=table, evolution=flow, trends=trends, bursts=bursts,
                   years=span, records=len(records), without_year=split.without_year, outside=split.outside,
@@ -110,14 +110,6 @@ def _subset(corpus: Corpus | pd.DataFrame, rows: np.ndarray) -> Corpus | pd.Data
         return corpus.iloc[rows].reset_index(drop=True)
     return dataclasses.replace(corpus, records=corpus.records.iloc[rows].reset_index(drop=True),
                                keyword_fields={tag: f.take(rows) for tag, f in corpus.keyword_fields.items()})
-
-
-def _members(net: Network) -> list[Members]:
-    """Each theme's keywords (key -> label), theme 1 first, by occurrences then label."""
-    items = net.items.assign(_t=net.items["cluster"].fillna(0).astype(np.int64))
-    items = items[items["_t"] > 0].sort_values(["_t", "occurrences", "label"], ascending=[True, False, True],
-                                               kind="stable")
-    return [dict(zip(group["key"], group["label"], strict=True)) for _, group in items.groupby("_t", sort=True)]
 
 
 def _whole_corpus(corpus: Corpus | pd.DataFrame, years: np.ndarray, network_params: NetworkParams,

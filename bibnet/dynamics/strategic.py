@@ -90,30 +90,36 @@ def quadrants(centrality: np.ndarray, density: np.ndarray) -> list[str]:
     return [QUADRANTS[bool(c), bool(d)] for c, d in zip(high_c, high_d, strict=True)]
 
 
+def theme_members(net: Network) -> list[dict[str, str]]:
+    """Each theme's keywords (cleaned key -> label), theme 1 first, by occurrences (most first)
+    then label; keywords in no theme are left out."""
+    items = net.items.assign(_t=net.items["cluster"].fillna(0).to_numpy(dtype=np.int64))
+    items = items[items["_t"] > 0].sort_values(["_t", "occurrences", "label"], ascending=[True, False, True],
+                                               kind="stable")
+    return [dict(zip(group["key"], group["label"], strict=True)) for _, group in items.groupby("_t", sort=True)]
+
+
 def theme_table(net: Network, *, period: str) -> pd.DataFrame:
     """The themes of a clustered network: :data:`THEME_COLUMNS`, one row per cluster.
 
-    ``name`` is the theme's most frequent keyword, ``keywords`` all its keywords by occurrences
-    (ties by label) joined by ``"; "``, ``documents`` the period's records with at least one
-    of them and ``occurrences`` the sum of their occurrences.
+    ``name`` is the theme's most frequent keyword, ``keywords`` all its keywords in the order
+    of :func:`theme_members` joined by ``"; "``, ``documents`` the period's records with at
+    least one of them and ``occurrences`` the sum of their occurrences.
     """
     items = net.items
     labels = items["cluster"].fillna(0).to_numpy(dtype=np.int64)
     occ = items["occurrences"].to_numpy(dtype=np.float64)
     centrality, density = centrality_density(net.cooccurrence, occ, labels)
-    k = len(centrality)
-    order = items.assign(_t=labels).sort_values(["_t", "occurrences", "label"], ascending=[True, False, True],
-                                                kind="stable")
-    order = order[order["_t"] > 0]
-    members = order.groupby("_t", sort=True)["label"].agg(list).reindex(range(1, k + 1))
+    k = len(centrality)  # clusters are numbered 1..k, each with keywords
+    members = [list(m.values()) for m in theme_members(net)]
     incidence = sp.csc_matrix(net.incidence)
     documents = [int(np.count_nonzero(incidence[:, np.flatnonzero(labels == t)].getnnz(axis=1)))
                  for t in range(1, k + 1)]
     return pd.DataFrame({
         "period": [period] * k,
         "theme": np.arange(1, k + 1, dtype=np.int64),
-        "name": [m[0] if isinstance(m, list) else "" for m in members],
-        "keywords": ["; ".join(m) if isinstance(m, list) else "" for m in members],
+        "name": [m[0] for m in members],
+        "keywords": ["; ".join(m) for m in members],
         "n_keywords": np.bincount(labels, minlength=k + 1)[1:].astype(np.int64),
         "documents": np.asarray(documents, dtype=np.int64),
         "occurrences": np.rint(np.bincount(labels, weights=occ, minlength=k + 1)[1:]).astype(np.int64),
