@@ -86,8 +86,10 @@ def test_map_no_layout_and_options(tmp_path):
         "--top", "20", "--counting", "fractional", "--no-layout", "--min-cluster-size", "5",
     )
     assert code == 0
+    header = (tmp_path / "map.txt").read_text(encoding="utf-8").split("\n", 1)[0].split("\t")
+    assert header[:3] == ["id", "label", "cluster"] and "x" not in header and "y" not in header
     vmap = read_vosviewer(tmp_path / "map.txt", tmp_path / "network.txt")
-    assert len(vmap.items) == 20 and vmap.items["x"].isna().all()
+    assert len(vmap.items) == 20 and "x" not in vmap.items
     sizes = vmap.items["cluster"].value_counts()
     assert list(sizes.index) == sorted(sizes.index, key=lambda c: (-sizes[c], c))
     summary = json.loads((tmp_path / "summary.json").read_text())
@@ -156,6 +158,40 @@ def test_clean_auto_equals_the_suggested_thesaurus(tmp_path):
     assert summary["cleaning"] == {"rule": "auto", "keywords_merged": 198, "keywords_total_before": 3591,
                                    "keywords_meeting_threshold_before": 211}
     assert (summary["keywords_total"], summary["keywords_meeting_threshold"]) == (3393, 220)
+
+
+def test_map_without_layout_reads_back_with_remap(tmp_path):
+    """VOSviewer Online rejects empty coordinates: a map without layout has no x/y columns, and remap lays it out."""
+    assert run("map", str(SAMPLE), "--out", str(tmp_path / "a"), "--min-occurrences", "6", "--no-layout")[0] == 0
+    code, _, _ = run("remap", str(tmp_path / "a" / "network.txt"), "--map", str(tmp_path / "a" / "map.txt"),
+                     "--out", str(tmp_path / "b"))
+    assert code == 0
+    before = read_vosviewer(tmp_path / "a" / "map.txt", tmp_path / "a" / "network.txt")
+    after = read_vosviewer(tmp_path / "b" / "map.txt", tmp_path / "b" / "network.txt")
+    assert after.items["label"].tolist() == before.items["label"].tolist()
+    assert after.items[["x", "y"]].notna().all().all() and after.items["x"].abs().max() > 0
+    assert after.items["weight<Occurrences>"].tolist() == before.items["weight<Occurrences>"].tolist()
+
+
+def test_gexf_viz_attributes_read_back(tmp_path):
+    """Gephi draws sizes, cluster colours and the layout: viz:size, viz:color and viz:position."""
+    import networkx as nx
+
+    from bibnet.palette import cluster_colors
+
+    assert run("map", str(SAMPLE), "--out", str(tmp_path), "--min-occurrences", "6", "--export", "gexf")[0] == 0
+    vmap = read_vosviewer(tmp_path / "map.txt", tmp_path / "network.txt")
+    graph = nx.read_gexf(tmp_path / "map.gexf")
+    items = vmap.items
+    w = items["weight<Occurrences>"].to_numpy(float)
+    colors = cluster_colors(items["cluster"])
+    for i, node in enumerate(items["id"].astype(str)):
+        viz = graph.nodes[node]["viz"]
+        assert viz["size"] == pytest.approx(max(16 * (w[i] / w.mean()) ** 0.5, 5), abs=1e-4)
+        xy = (100 * items["x"][i], 100 * items["y"][i])
+        assert (viz["position"]["x"], viz["position"]["y"]) == pytest.approx(xy, abs=0.006)  # map.txt has 4 decimals
+        assert "#{r:02x}{g:02x}{b:02x}".format(**viz["color"]) == colors[i]
+    assert len({graph.nodes[n]["viz"]["size"] for n in graph.nodes}) > 1
 
 
 def test_map_exports_graph_formats(tmp_path):

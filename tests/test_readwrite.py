@@ -565,7 +565,7 @@ def test_gexf_and_graphml(samples, tmp_path):
     gexf = nx.read_gexf(tmp_path / "map.gexf")
     assert (gexf.number_of_nodes(), gexf.number_of_edges()) == (10, 24)
     james = gexf.nodes["1"]
-    assert james["label"] == "James" and james["viz"]["position"]["x"] == 1.0551
+    assert james["label"] == "James" and james["viz"]["position"]["x"] == 105.51
     assert (james["viz"]["color"]["r"], james["viz"]["color"]["g"], james["viz"]["color"]["b"]) == (44, 160, 44)  # cluster 2
     graphml = nx.read_graphml(tmp_path / "map.graphml")
     assert graphml.nodes["3"]["label"] == "John" and graphml.nodes["3"]["norm_citations"] == 143.3831

@@ -32,6 +32,9 @@ __all__ = [
 ]
 
 _XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
+#: GEXF positions are map coordinates times this (pixels at 100 per unit, about VOSviewer Online's zoom),
+#: so that Gephi's node sizes in pixels fit the distances between nodes.
+GEXF_SCALE = 100.0
 
 
 def attribute_names(columns) -> dict[str, str]:
@@ -99,9 +102,13 @@ def to_igraph(vmap: VOSviewerMap) -> igraph.Graph:
 def write_gexf(vmap: VOSviewerMap, path: str | Path) -> Path:
     """Write a GEXF 1.2 file (Gephi) through networkx.
 
-    Nodes carry the attributes of :func:`to_networkx` plus ``viz`` position (x, y) and the
-    colour of their cluster (VOSviewer's palette, grey without a cluster). The file has no
-    date in it, so identical input gives identical bytes.
+    Nodes carry the attributes of :func:`to_networkx` plus ``viz`` attributes, so that Gephi
+    draws the map as VOSviewer does: ``color`` of the cluster (VOSviewer's palette, grey
+    without a cluster); ``position`` = map coordinates × :data:`GEXF_SCALE` (Gephi's units are
+    pixels; the map's mean distance between items is 1); ``size`` = VOSviewer Online's circle
+    diameter in those pixels, ``max(16 * (w / mean w) ** 0.5, 5)``, with ``w`` the
+    Occurrences weight (else the first weight column). The file has no date in it, so
+    identical input gives identical bytes.
     """
     import networkx as nx
 
@@ -110,15 +117,18 @@ def write_gexf(vmap: VOSviewerMap, path: str | Path) -> Path:
     colors = cluster_colors(items["cluster"]) if "cluster" in items else None
     if ("x" in items) != ("y" in items):  # as write_map refuses it
         raise OptionError(f"items: column {'x' if 'x' in items else 'y'!r} without {'y' if 'x' in items else 'x'!r}")
-    x = items["x"].to_numpy(np.float64, na_value=np.nan) if "x" in items else None
-    y = items["y"].to_numpy(np.float64, na_value=np.nan) if "y" in items else None
+    x = items["x"].to_numpy(np.float64, na_value=np.nan) * GEXF_SCALE if "x" in items else None
+    y = items["y"].to_numpy(np.float64, na_value=np.nan) * GEXF_SCALE if "y" in items else None
+    sizes = _circle_diameters(items)
     for i, node in enumerate(items["id"].tolist()):
         viz: dict[str, Any] = {}
         if colors is not None:
             r, g, b = (int(colors[i][k : k + 2], 16) for k in (1, 3, 5))
             viz["color"] = {"r": r, "g": g, "b": b, "a": 1.0}
         if x is not None and y is not None and np.isfinite(x[i]) and np.isfinite(y[i]):
-            viz["position"] = {"x": float(x[i]), "y": float(y[i]), "z": 0.0}
+            viz["position"] = {"x": round(float(x[i]), 4), "y": round(float(y[i]), 4), "z": 0.0}
+        if sizes is not None:
+            viz["size"] = round(float(sizes[i]), 4)
         if viz:
             graph.nodes[node]["viz"] = viz
     text = "\n".join(nx.generate_gexf(graph, version="1.2draft"))
@@ -126,6 +136,18 @@ def write_gexf(vmap: VOSviewerMap, path: str | Path) -> Path:
     meta = r'<meta lastmodifieddate="[^"]*">\s*<creator>[^<]*</creator>'
     text = re.sub(meta, "<meta>\n    <creator>bibnet</creator>", text, count=1)
     return _format.write_bytes(path, (_XML_DECLARATION + text + "\n").encode("utf-8"))
+
+
+def _circle_diameters(items: pd.DataFrame) -> np.ndarray | None:
+    """VOSviewer Online's circle diameters (reference 7.4, size variation 0.5), or None without weights."""
+    weights = [c for c in items.columns if column_kind(str(c)) == "weight"]
+    if not weights:
+        return None
+    column = "weight<Occurrences>" if "weight<Occurrences>" in weights else weights[0]
+    w = np.nan_to_num(items[column].to_numpy(np.float64, na_value=np.nan), nan=0.0).clip(min=0.0)
+    mean = w.mean() if len(w) else 0.0
+    relative = w / mean if mean > 0 else np.ones_like(w)
+    return np.maximum(16.0 * relative**0.5, 5.0)
 
 
 def write_graphml(vmap: VOSviewerMap, path: str | Path) -> Path:

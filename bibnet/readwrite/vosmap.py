@@ -20,6 +20,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from bibnet.errors import OptionError
 from bibnet.readwrite import _format
@@ -109,9 +110,11 @@ def write_map(vmap_or_items: VOSviewerMap | pd.DataFrame, path: str | Path) -> P
     rows in frame order (ids 1..N in label order, as VOSviewer writes them, are the caller's
     choice). Text containing ``,``, ``;`` or ``"`` is double-quoted (inner quotes doubled),
     tabs and line breaks in text become spaces; coordinates, weights and scores are rounded
-    to 4 decimals and written without trailing zeros; missing coordinates, clusters and
-    scores are empty fields. Maps with fewer than 3 items are written although VOSviewer
-    Online refuses them (desktop VOSviewer opens them).
+    to 4 decimals and written without trailing zeros; missing clusters and scores are empty
+    fields. When no item has coordinates (a map without layout), the ``x`` and ``y`` columns
+    are left out: VOSviewer Online rejects empty coordinates and lays such a map out itself.
+    Maps with fewer than 3 items are written although VOSviewer Online refuses them (desktop
+    VOSviewer opens them).
 
     Raises
     ------
@@ -127,6 +130,8 @@ def write_map(vmap_or_items: VOSviewerMap | pd.DataFrame, path: str | Path) -> P
     """
     items = vmap_or_items.items if isinstance(vmap_or_items, VOSviewerMap) else vmap_or_items
     columns = format_items(items)
+    if len(items) and "x" in columns and all(pc.all(pc.equal(columns[c], "")).as_py() for c in ("x", "y")):
+        del columns["x"], columns["y"]
     header = "\t".join(_format.quoted_text(pd.Series(list(columns), dtype="str")).to_pylist())
     return _format.write_bytes(path, _format.join_lines(list(columns.values()), header=header))
 
