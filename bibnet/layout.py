@@ -219,7 +219,7 @@ def _pack_components(coords: np.ndarray, labels: np.ndarray) -> np.ndarray:
         boxes = [(c[items].min(axis=0), c[items].max(axis=0)) for items in row]
         row_width = sum(float(b[1][0] - b[0][0]) for b in boxes) + gap * (len(row) - 1)
         left = low[0] + (width - row_width) / 2  # centred under the main component
-        for items, (box_low, box_high) in zip(row, boxes):
+        for items, (box_low, box_high) in zip(row, boxes, strict=True):
             c[items] += [left - box_low[0], top - box_high[1]]  # top edge on the row's top
             left += float(box_high[0] - box_low[0]) + gap
         top -= max(float(b[1][1] - b[0][1]) for b in boxes) + gap
