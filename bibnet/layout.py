@@ -8,7 +8,8 @@ with ``f_p(d) = d**p / p`` (``ln d`` for ``p = 0``), attraction ``a``, repulsion
 ``eps = 0.01`` only when the network is disconnected. VOSviewer's gradient descent moves one
 item at a time by the current step size; the exact sweep costs O(n^2), so for several
 thousand items the all-pairs terms of distant groups can be taken from their centre of mass
-and multipole moments (Barnes-Hut). The result is standardised as VOSviewer does.
+and multipole moments (Barnes-Hut). The components of a disconnected map are then packed next
+to the largest one, and the result is standardised as VOSviewer does.
 """
 
 from __future__ import annotations
