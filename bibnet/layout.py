@@ -8,7 +8,8 @@ with ``f_p(d) = d**p / p`` (``ln d`` for ``p = 0``), attraction ``a``, repulsion
 ``eps = 0.01`` only when the network is disconnected. VOSviewer's gradient descent moves one
 item at a time by the current step size; the exact sweep costs O(n^2), so for several
 thousand items the all-pairs terms of distant groups can be taken from their centre of mass
-and multipole moments (Barnes-Hut). The result is standardised as VOSviewer does.
+and multipole moments (Barnes-Hut). The components of a disconnected map are then packed next
+to the largest one, and the result is standardised as VOSviewer does.
 """
 
 from __future__ import annotations
@@ -124,7 +125,8 @@ def layout(weights: sp.spmatrix, params: LayoutParams = LayoutParams()) -> Layou
     exact = params.method == "exact" or (params.method == "auto" and n <= AUTO_EXACT_MAX)
     method = "exact" if exact else f"barnes-hut(theta={THETA}, order={4 if params.repulsion == 0 else 2})"
     a, r = int(params.attraction), int(params.repulsion)
-    eps = EPSILON if n > 1 and connected_components(w, directed=False)[0] > 1 else 0.0
+    parts, labels = connected_components(w, directed=False) if n > 1 else (1, np.zeros(n, dtype=np.int32))
+    eps = EPSILON if parts > 1 else 0.0
     if n < 2:
         return Layout(np.zeros((n, 2)), 0.0, params, method, eps, 0)
     best = None
@@ -147,7 +149,10 @@ def layout(weights: sp.spmatrix, params: LayoutParams = LayoutParams()) -> Layou
         if best is None or value < best[0]:
             best = (value, coords, sweeps)
     assert best is not None  # random_starts >= 1: at least one start ran
-    coords = standardize(best[1])
+    # The weak attraction keeps separate parts from drifting apart, but a lone keyword still ends
+    # up far from the rest, and standardisation (mean distance 1) then shrinks the main map to a
+    # fraction of the picture. So the other parts are moved, each as it is, next to the largest.
+    coords = standardize(_pack_components(best[1], labels) if parts > 1 else best[1])
     value = kernels.objective(coords[:, 0].copy(), coords[:, 1].copy(), *_links(w), a, r, eps)
     return Layout(coords, float(value), params, method, eps, int(best[2]))
 
@@ -157,6 +162,69 @@ def _links(w: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     w = sp.csr_matrix(w)
     w.sort_indices()
     return w.indptr.astype(np.int64), w.indices.astype(np.int64), w.data
+
+
+def _pack_components(coords: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Move the smaller connected components next to the largest one, each by a translation.
+
+    The main component has the most items (a tie goes to the one with the smallest item index).
+    The whole map is first turned rigidly onto the main component's principal axes (its widest
+    spread horizontal). The other components, by decreasing size (ties: smallest item index),
+    then fill rows below the main component's bounding box, left to right, a row wrapping at the
+    main component's width and centred under it. Bounding boxes are kept ``gap`` apart: twice
+    the median distance from an item of the main component to its nearest neighbour there.
+
+    Parameters
+    ----------
+    coords
+        (n, 2) positions from the optimiser.
+    labels
+        Component of each item (:func:`scipy.sparse.csgraph.connected_components`).
+
+    Returns
+    -------
+    numpy.ndarray
+        New (n, 2) positions; a copy of ``coords`` when the main component is a single item (a
+        network without links) or its items all coincide.
+    """
+    from scipy.spatial import cKDTree  # only disconnected maps need it
+
+    c = np.array(coords, dtype=np.float64)
+    sizes = np.bincount(labels)
+    first = np.full(len(sizes), len(labels))
+    np.minimum.at(first, labels, np.arange(len(labels)))
+    order = np.lexsort((first, -sizes))  # the main component first
+    main = labels == order[0]
+    if sizes[order[0]] < 2:
+        return c
+    c -= c[main].mean(axis=0)
+    _, vectors = np.linalg.eigh(c[main].T @ c[main])
+    c = c @ vectors[:, ::-1]  # eigh sorts ascending
+    low, high = c[main].min(axis=0), c[main].max(axis=0)
+    width = float(high[0] - low[0])
+    gap = 2.0 * float(np.median(cKDTree(c[main]).query(c[main], k=2)[0][:, 1]))
+    if not (gap > 0 and width > 0):
+        return np.array(coords, dtype=np.float64)
+    rows: list[list[np.ndarray]] = [[]]
+    used = 0.0  # width taken in the last row
+    for label in order[1:]:
+        items = np.flatnonzero(labels == label)
+        extent = float(np.ptp(c[items, 0]))
+        if rows[-1] and used + gap + extent > width:
+            rows.append([])
+            used = 0.0
+        used += (gap if rows[-1] else 0.0) + extent
+        rows[-1].append(items)
+    top = low[1] - gap
+    for row in rows:
+        boxes = [(c[items].min(axis=0), c[items].max(axis=0)) for items in row]
+        row_width = sum(float(b[1][0] - b[0][0]) for b in boxes) + gap * (len(row) - 1)
+        left = low[0] + (width - row_width) / 2  # centred under the main component
+        for items, (box_low, box_high) in zip(row, boxes, strict=True):
+            c[items] += [left - box_low[0], top - box_high[1]]  # top edge on the row's top
+            left += float(box_high[0] - box_low[0]) + gap
+        top -= max(float(b[1][1] - b[0][1]) for b in boxes) + gap
+    return c
 
 
 def standardize(coords: np.ndarray) -> np.ndarray:
