@@ -27,6 +27,7 @@ from bibnet.layout import LayoutParams
 from bibnet.load_report import SkippedInputWarning
 from bibnet.network import Network, NetworkSummary, build_network
 from bibnet.plotting import plot
+from bibnet.plotting.top_keywords import top_keywords_figure
 from bibnet.readwrite.convert import vosviewer_items
 from bibnet.readwrite.folder import save
 from bibnet.readwrite.run_folder import output_folder
@@ -290,6 +291,12 @@ def _figures(nets: dict[str, Network], fig_dir: Path, params: AnalysisParams, st
         for overlay, what in overlays.items():
             views[f"overlay_{overlay}"] = (f"{title}: overlay of {what}", plot(net, overlay=overlay))
         views["density"] = (f"{title}: item density", plot(net, density=True))
+        views["density_cluster"] = (f"{title}: cluster density", plot(net, density="cluster"))
+        if name == "all":  # Figure 2, as many keywords as Table 2 lists per field
+            n = params.top_per_field
+            views[f"top{n}_author_vs_indexed"] = (
+                f"{title}: the {min(n, len(net))} most frequent, author keywords vs {indexed}",
+                top_keywords_figure(vosviewer_items(net), net.links(), n=n, color="author_share"))
         for view, (caption, fig) in views.items():
             step(f"{title}: figure {view}")
             fig.update_layout(title=caption)
@@ -314,8 +321,9 @@ def count_steps(params: AnalysisParams, *, laid_out: bool) -> int:
 
 
 def _field_steps(name: str, params: AnalysisParams, *, laid_out: bool) -> int:
-    """Progress steps of one field: network, clusters, layout, and a figure per view."""
-    views = 2 + len(OVERLAY_TITLES) + (name == "all") if params.figures and laid_out else 0
+    """Progress steps of one field: network, clusters, layout, and a figure per view (network, overlays,
+    two densities; for all keywords also the author share overlay and the top keywords figure)."""
+    views = 3 + len(OVERLAY_TITLES) + 2 * (name == "all") if params.figures and laid_out else 0
     return (3 if laid_out else 2) + views
 
 

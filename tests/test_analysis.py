@@ -46,7 +46,7 @@ def test_published_workflow_writes_everything(published):
         for ext in (".csv", ".md", ".tex"):
             assert (out / "tables" / (stem + ext)).exists(), stem + ext
     for figure in ("all_network", "all_overlay_author_share", "all_overlay_year", "all_density", "indexed_network",
-                   "author_network"):
+                   "author_network", "all_density_cluster", "author_density_cluster", "all_top30_author_vs_indexed"):
         for ext in (".html", ".png", ".svg"):
             assert (out / "figures" / (figure + ext)).stat().st_size > 1000, figure + ext
     assert (out / "figures" / "all_network.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

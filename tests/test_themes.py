@@ -365,7 +365,7 @@ def test_analyze_with_cuts_writes_the_themes_section_and_chromium_draws_it(tmp_p
     for caption in captions:
         assert f"<h2>{caption}</h2>" in page
     figures = page.count('<div class="figure"')
-    assert figures == 16 + 6  # three fields' views, then 3 strategic diagrams, evolution, trends, bursts
+    assert figures == 20 + 6  # three fields' views, then 3 strategic diagrams, evolution, trends, bursts
     if not CHROMIUM.exists():
         pytest.skip("/usr/bin/chromium is not installed; report not checked in a browser")
     import subprocess

@@ -1,13 +1,20 @@
-"""Item density view: VOSviewer's Gaussian kernel density of the map, as a plotly heatmap with labels.
+"""Density views: VOSviewer's Gaussian kernel density of the map, with labels (plotly).
 
-Reference section 7.1: the density at a point ``p`` is ``sum_i w_i * exp(-(|p - x_i| / (d * h))**2)``
-with ``w_i`` the item weight, ``d`` the mean distance between items and ``h`` the kernel width;
-it is divided by its maximum on the grid and coloured with VOSviewer's viridis.
+Reference section 7.1: the density at a point ``p`` is ``D(p) = sum_i w_i * exp(-(|p - x_i| / (d * h))**2)``
+with ``w_i`` the item weight, ``d`` the mean distance between items and ``h`` the kernel width.
+
+* Item density (:func:`density_figure`): ``D`` divided by its maximum on the grid, coloured with
+  VOSviewer's viridis.
+* Cluster density (:func:`cluster_density_figure`, section 7.2): the same sum per cluster,
+  ``D_c``. A grid cell's colour is the mean of the cluster colours weighted by ``D_c`` (in sRGB
+  0..255), ``m = sum_c D_c rgb_c / D``, laid over the white background with opacity
+  ``a = D / max D`` (the maximum over the grid): ``pixel = round(255 - a * (255 - m))``. So the
+  densest cell shows its cluster's colour fully, and where no item is near the map is white.
 """
-
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -15,8 +22,11 @@ import plotly.graph_objects as go
 from scipy.spatial.distance import cdist
 
 from bibnet.errors import OptionError
-from bibnet.plotting.colors import viridis_colorscale
+from bibnet.palette import as_float
+from bibnet.plotting.colors import cluster_colors, viridis_colorscale
 from bibnet.plotting.network import (
+    Frame,
+    Labels,
     base_layout,
     drawable,
     empty_figure,
@@ -26,6 +36,7 @@ from bibnet.plotting.network import (
     label_boxes,
     label_trace,
 )
+from bibnet.plotting.raster import image_trace
 
 #: Kernel width ``h``. VOSviewer's default is undocumented; 0.2 of the mean item distance gives
 #: peaks about as wide as a cluster's core, close to what VOSviewer's density view shows.
@@ -65,6 +76,118 @@ def density_figure(
         A heatmap (values 0..1) and a text trace of labels that do not overlap; hovering an item
         shows its weights and scores.
     """
+    canvas = _canvas(items, weight=weight, kernel_width=kernel_width, title=title, width=width, height=height,
+                     scale=scale)
+    if isinstance(canvas, go.Figure):
+        return canvas
+    z = item_density(canvas.x, canvas.y, canvas.w, canvas.gx, canvas.gy, kernel_width=kernel_width)
+    top = z.max()
+    z = (z / top if top > 0 else z).astype(np.float32)
+    return canvas.figure(go.Heatmap(x=canvas.gx.round(5), y=canvas.gy.round(5), z=z, zmin=0.0, zmax=1.0,
+                                    colorscale=viridis_colorscale(), showscale=False, zsmooth="best", hoverinfo="skip"))
+
+
+def cluster_density_figure(
+    items: pd.DataFrame,
+    *,
+    weight: str = "weight<Occurrences>",
+    kernel_width: float = DEFAULT_KERNEL_WIDTH,
+    title: str | None = None,
+    width: int = 900,
+    height: int = 700,
+    scale: float = 1.0,
+) -> go.Figure:
+    """Plotly figure of the cluster density of a keyword map (VOSviewer's second density view).
+
+    Parameters
+    ----------
+    items
+        As for :func:`density_figure`, with a ``cluster`` column (1-based, ``<NA>`` for none);
+        items without a cluster count with the grey of the network view.
+    weight, kernel_width, title, width, height, scale
+        As for :func:`density_figure`: the same kernel, grid and labels.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        An ``image`` trace of the cell colours (the module docstring gives the transform), hover
+        circles and labels. The same input always gives the same figure.
+
+    Raises
+    ------
+    OptionError
+        No item has a cluster, or as for :func:`density_figure`.
+    """
+    if "cluster" not in items.columns or not np.isfinite(as_float(items["cluster"])).any():
+        raise OptionError("the cluster density needs clusters; cluster the network before plotting it")
+    canvas = _canvas(items, weight=weight, kernel_width=kernel_width, title=title, width=width, height=height,
+                     scale=scale)
+    if isinstance(canvas, go.Figure):
+        return canvas
+    rgb = hex_rgb(cluster_colors(canvas.items["cluster"]))
+    pixels = cluster_density_rgb(canvas.x, canvas.y, canvas.w, rgb, canvas.gx, canvas.gy, kernel_width=kernel_width)
+    gx, gy = canvas.gx, canvas.gy
+    return canvas.figure(image_trace(pixels, x0=gx[0], dx=gx[1] - gx[0], y0=gy[0], dy=gy[1] - gy[0]))
+
+
+def cluster_density_rgb(x: np.ndarray, y: np.ndarray, w: np.ndarray, rgb: np.ndarray, gx: np.ndarray,
+                        gy: np.ndarray, *, kernel_width: float) -> np.ndarray:
+    """Colours (``len(gy) x len(gx) x 3``, uint8) of the cluster density on the grid ``gy x gx``.
+
+    ``rgb`` holds each item's cluster colour (``n x 3``, 0..255). Mixing weighted by each
+    cluster's density is the same as weighting each item's colour by its own kernel term,
+    ``sum_c D_c rgb_c = sum_i w_i K_i rgb_i``: four kernel sums (density and three channels),
+    whatever the number of clusters.
+    """
+    total = item_density(x, y, w, gx, gy, kernel_width=kernel_width)
+    top = total.max()
+    if not top > 0:
+        return np.full((len(gy), len(gx), 3), 255, dtype=np.uint8)
+    alpha = total / top
+    with np.errstate(divide="ignore", invalid="ignore"):  # D = 0 far from every item: alpha 0, white
+        mixed = [item_density(x, y, w * rgb[:, k], gx, gy, kernel_width=kernel_width) / total for k in range(3)]
+    channels = [np.where(total > 0, 255.0 - alpha * (255.0 - m), 255.0) for m in mixed]
+    return np.rint(np.stack(channels, axis=-1)).clip(0, 255).astype(np.uint8)
+
+
+def hex_rgb(colors: np.ndarray) -> np.ndarray:
+    """``n x 3`` floats 0..255 of ``"#rrggbb"`` strings."""
+    return np.array([[int(c[k:k + 2], 16) for k in (1, 3, 5)] for c in colors], dtype=np.float64).reshape(-1, 3)
+
+
+@dataclass(frozen=True)
+class _Canvas:
+    """What both density views share: the drawable items, their weights, the frame, grid and labels."""
+
+    items: pd.DataFrame
+    weight: str
+    x: np.ndarray
+    y: np.ndarray
+    w: np.ndarray
+    gx: np.ndarray
+    gy: np.ndarray
+    frame: Frame
+    diameter: np.ndarray
+    labels: Labels
+    title: str | None
+
+    def figure(self, density: go.Heatmap | go.Image) -> go.Figure:
+        """The density trace with hover circles and labels on top."""
+        fig = go.Figure(layout=base_layout(self.frame, self.title))
+        fig.update_layout(showlegend=False)
+        fig.add_trace(density)
+        fig.add_trace(go.Scatter(  # invisible circles that carry the hover texts
+            x=self.x.round(5), y=self.y.round(5), mode="markers", marker=dict(size=self.diameter.round(2), opacity=0),
+            hovertext=list(hover_texts(self.items)), hoverinfo="text", showlegend=False,
+            name=html.escape(self.weight, quote=False),
+        ))
+        fig.add_trace(label_trace(self.items, self.labels, self.diameter, self.frame))
+        return fig
+
+
+def _canvas(items: pd.DataFrame, *, weight: str, kernel_width: float, title: str | None, width: int, height: int,
+            scale: float) -> _Canvas | go.Figure:
+    """The shared set-up of a density view, or the empty figure when there is nothing to draw."""
     if weight not in items.columns:
         raise OptionError(f"cannot weight the density by {weight!r}: no such column")
     if not kernel_width > 0:
@@ -72,29 +195,14 @@ def density_figure(
     items = drawable(items)
     if items.empty:
         return empty_figure(title, width=width, height=height)
-
     diameter, font = item_sizes(items[weight], scale=scale)
     labels = label_boxes(items, font)
     frame = fit_frame(items, width=width, height=height, right=10, title=title,
                       reach_x=labels.half_w, reach_y=labels.half_h)
-    x, y = items["x"].to_numpy(np.float64), items["y"].to_numpy(np.float64)
     w = np.nan_to_num(items[weight].to_numpy(dtype=np.float64, na_value=np.nan), nan=0.0).clip(min=0.0)
-    gx = _grid(frame.x_range, frame.px_per_unit)
-    gy = _grid(frame.y_range, frame.px_per_unit)
-    z = item_density(x, y, w, gx, gy, kernel_width=kernel_width)
-    top = z.max()
-    z = (z / top if top > 0 else z).astype(np.float32)
-
-    fig = go.Figure(layout=base_layout(frame, title))
-    fig.update_layout(showlegend=False)
-    fig.add_trace(go.Heatmap(x=gx.round(5), y=gy.round(5), z=z, zmin=0.0, zmax=1.0, colorscale=viridis_colorscale(),
-                             showscale=False, zsmooth="best", hoverinfo="skip"))
-    fig.add_trace(go.Scatter(  # invisible circles that carry the hover texts
-        x=x.round(5), y=y.round(5), mode="markers", marker=dict(size=diameter.round(2), opacity=0),
-        hovertext=list(hover_texts(items)), hoverinfo="text", showlegend=False, name=html.escape(weight, quote=False),
-    ))
-    fig.add_trace(label_trace(items, labels, diameter, frame))
-    return fig
+    return _Canvas(items, weight, items["x"].to_numpy(np.float64), items["y"].to_numpy(np.float64), w,
+                   _grid(frame.x_range, frame.px_per_unit), _grid(frame.y_range, frame.px_per_unit), frame, diameter,
+                   labels, title)
 
 
 def item_density(x: np.ndarray, y: np.ndarray, w: np.ndarray, gx: np.ndarray, gy: np.ndarray, *,

@@ -28,6 +28,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from bibnet.errors import OptionError
+from bibnet.plotting.raster import draw_image, image_problem
 from bibnet.plotting.static_axes import (
     PT_PER_PX,
     PX_PER_INCH,
@@ -58,7 +59,7 @@ _RC: dict[RcKeyType, Any] = {
     "axes.unicode_minus": False,
 }
 #: The trace types :func:`save_static` draws.
-DRAWN = ("scatter", "heatmap")
+DRAWN = ("scatter", "heatmap", "image")
 _CAN_DRAW = "save_static draws scatter and heatmap traces (bibnet's network, overlay and density figures)"
 
 
@@ -146,6 +147,8 @@ def _draw(fig: go.Figure):
             continue
         if trace.type == "heatmap":
             _heatmap(ax, trace, z)
+        elif trace.type == "image":
+            draw_image(ax, trace, z)
         elif trace.type == "scatter":
             handles += _scatter(ax, trace, z, canvas, (layout.xaxis.range, layout.yaxis.range))
             if trace.marker is not None and trace.marker.showscale:
@@ -265,6 +268,8 @@ def _trace_problem(trace) -> str | None:
         return f"a trace of opacity {trace.opacity:g}"
     if trace.type == "heatmap":
         return _heatmap_problem(trace)
+    if trace.type == "image":
+        return image_problem(trace)
     return _scatter_problem(trace)
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import plotly.graph_objects as go
 
-from bibnet.plotting.density import DEFAULT_KERNEL_WIDTH, density_figure
+from bibnet.errors import OptionError
+from bibnet.plotting.density import DEFAULT_KERNEL_WIDTH, cluster_density_figure, density_figure
 from bibnet.plotting.network import network_figure
 from bibnet.readwrite.convert import vosviewer_items
 
@@ -20,7 +21,7 @@ def plot(
     net: Network,
     *,
     overlay: str = "cluster",
-    density: bool = False,
+    density: bool | Literal["item", "cluster"] = False,
     title: str | None = None,
     max_links: int = 1000,
     kernel_width: float = DEFAULT_KERNEL_WIDTH,
@@ -38,12 +39,21 @@ def plot(
         Colour items by ``"cluster"`` (network view) or by a score: ``"year"``,
         ``"citations"``, ``"norm_citations"``, ``"author_share"`` (all keywords only).
     density
-        VOSviewer's item density view instead (``overlay`` and ``max_links`` are not used).
+        A density view instead (``overlay`` and ``max_links`` are not used): ``True`` or ``"item"``
+        for VOSviewer's item density, ``"cluster"`` for its cluster density.
     title, max_links, kernel_width, width, height, scale
         As in :func:`~bibnet.plotting.network_figure` and :func:`~bibnet.plotting.density_figure`.
+
+    Raises
+    ------
+    OptionError
+        ``density`` is not one of those values, or as the figure functions raise.
     """
+    if density not in (False, True, "item", "cluster"):
+        raise OptionError(f"density must be True, False, 'item' or 'cluster', got {density!r}")
     items = vosviewer_items(net)
     if density:
-        return density_figure(items, kernel_width=kernel_width, title=title, width=width, height=height, scale=scale)
+        view = cluster_density_figure if density == "cluster" else density_figure
+        return view(items, kernel_width=kernel_width, title=title, width=width, height=height, scale=scale)
     return network_figure(items, net.links(), color=overlay, max_links=max_links, title=title, width=width,
                           height=height, scale=scale)
