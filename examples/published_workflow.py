@@ -34,7 +34,7 @@ def main(out: Path) -> None:
     print(f"Table 1: {out / 'tables' / 'top_keywords.md'}")
     print(f"Table 2: {out / 'tables' / 'author_vs_indexed.md'}")
     print(f"Figure 1: {out / 'figures' / 'all_network.png'}")
-    print(f"Figure 2: {out / 'figures' / 'all_overlay_author_share.png'}")
+    print(f"Figure 2: {out / 'figures' / 'all_top30_author_vs_indexed.png'}")
     print(f"Figure 3: {out / 'figures' / 'indexed_network.png'}")
     print(f"Methods: {out / 'methods.md'}; report: {out / 'report.html'}")
 
