@@ -64,7 +64,7 @@ def size_legend_traces(values: list[float], diameters: list[float], *, x_px: flo
     to_y = lambda px: origin[1] + np.asarray(px, dtype=np.float64) / px_per_unit  # noqa: E731
     big = max(diameters)
     cx = x_px + big / 2
-    tops = [y_px + d for d in diameters]
+    tops = _number_heights([y_px + d for d in diameters])
     text_x = x_px + big + 3 * _GAP
     dots_x, dots_y = [], []
     for top in tops:  # a dot every 3 px from the circle's top to the number
@@ -81,7 +81,7 @@ def size_legend_traces(values: list[float], diameters: list[float], *, x_px: flo
         go.Scatter(x=to_x([text_x] * len(values)).round(5), y=to_y(tops).round(5), mode="text",
                    text=[_number(v) for v in values], textposition="middle right",
                    textfont=dict(size=SIZE_FONT, color=LEGEND_INK, family=MAP_FONT), **common),
-        go.Scatter(x=to_x([x_px]).round(5), y=to_y([y_px + big + SIZE_FONT + _GAP]).round(5), mode="text",
+        go.Scatter(x=to_x([x_px]).round(5), y=to_y([max(tops) + SIZE_FONT + _GAP]).round(5), mode="text",
                    text=[title], textposition="middle right",
                    textfont=dict(size=SIZE_FONT, color=LEGEND_INK, family=MAP_FONT), **common),
     ]
@@ -94,7 +94,15 @@ def size_legend_extent(values: list[float], diameters: list[float], title: str) 
     big = max(diameters)
     numbers = float(np.max(text_widths([_number(v) for v in values], [SIZE_FONT] * len(values))))
     width = max(big + 3 * _GAP + numbers, float(text_widths([title], [SIZE_FONT])[0]))
-    return width, big + 2 * SIZE_FONT + _GAP
+    return width, max(_number_heights(list(diameters))) + 2 * SIZE_FONT + _GAP
+
+
+def _number_heights(tops: list[float]) -> list[float]:
+    """Heights of the numbers: at their circles' tops, moved up where two would be closer than a line."""
+    out: list[float] = []
+    for top in reversed(tops):  # smallest circle first
+        out.append(max(top, out[-1] + 1.2 * SIZE_FONT) if out else top)
+    return out[::-1]
 
 
 def legend_width(names: list[str]) -> float:
