@@ -27,7 +27,7 @@ from bibnet.plotting import (
 )
 from bibnet.plotting.colors import viridis_rgb
 from bibnet.plotting.density import item_density, mean_distance
-from bibnet.plotting.network import fit_frame, item_sizes, label_boxes
+from bibnet.plotting.network import item_sizes, label_boxes
 from bibnet.seeding import rng
 
 NASTY = ["<script>alert(1)</script>", "=cmd|' /C calc'!A0", "50% & 100\\%"]
@@ -69,11 +69,13 @@ def demo():
 
 
 def marker_traces(fig):
-    return [t for t in fig.data if t.mode == "markers" and t.x is not None and t.x[0] is not None]
+    """The items' circles (not the size legend's)."""
+    return [t for t in fig.data if t.mode == "markers" and t.x is not None and t.x[0] is not None
+            and t.name != "size legend"]
 
 
 def label_trace_of(fig):
-    return next(t for t in fig.data if t.mode == "text")
+    return next(t for t in fig.data if t.mode == "text" and t.name != "size legend")
 
 
 # -- colours --------------------------------------------------------------------------------------
@@ -138,7 +140,10 @@ def test_circle_sizes_follow_vosviewer_online(demo):
     k = int(np.argmax(w))
     assert diameter[k] == pytest.approx(max(16 * (w[k] / w.mean()) ** 0.5, 5))
     assert font[k] == pytest.approx(9 + 4 * (w[k] / w.mean()) ** 0.5)
-    fig = network_figure(items, links)
+    fig = network_figure(items, links)  # 900 px wide: circles 900/1400 of VOSviewer Online's 1400 x 1000 window
+    drawn = np.concatenate([np.asarray(t.marker.size) for t in marker_traces(fig)])
+    assert sorted(drawn.round(2)) == sorted((diameter * 900 / 1400).round(2))
+    fig = network_figure(items, links, width=1400, height=1000)
     drawn = np.concatenate([np.asarray(t.marker.size) for t in marker_traces(fig)])
     assert sorted(drawn.round(2)) == sorted(diameter.round(2))
 
@@ -166,16 +171,17 @@ def test_labels_do_not_overlap_and_the_largest_is_shown(demo):
     assert 10 < len(shown) < len(items)  # some labels left out, most shown
     biggest = items.loc[items["weight<Occurrences>"].idxmax(), "label"]
     assert biggest in shown
-    # recompute the pixel boxes of the shown labels: no two overlap
-    diameter, font = item_sizes(items["weight<Occurrences>"])
+    # recompute the pixel boxes of the shown labels from DejaVu Sans' metrics: no two overlap
+    _, font = item_sizes(items["weight<Occurrences>"])
     boxes = label_boxes(items, font)
-    frame = fit_frame(items, width=900, height=700, right=150, title=None,
-                      reach_x=np.maximum(diameter / 2, boxes.half_w), reach_y=np.maximum(diameter / 2, boxes.half_h))
+    (x0, x1), y0 = fig.layout.xaxis.range, fig.layout.yaxis.range[0]
+    px = (fig.layout.width - fig.layout.margin.l - fig.layout.margin.r) / (x1 - x0)
     rows = items.index[items["label"].isin(shown)].to_numpy()
-    cx, cy = frame.to_px(items["x"].to_numpy()[rows], items["y"].to_numpy()[rows])
-    hw, hh = boxes.half_w[rows], boxes.half_h[rows]
+    cx, cy = (items["x"].to_numpy()[rows] - x0) * px, (items["y"].to_numpy()[rows] - y0) * px
+    hw, up, down = boxes.half_w[rows], boxes.up[rows], boxes.down[rows]
+    assert boxes.half_w[0] > 0 and np.all(up > down)  # the baseline is below the centre
     overlap = (np.abs(cx[:, None] - cx[None, :]) < hw[:, None] + hw[None, :]) & (
-        np.abs(cy[:, None] - cy[None, :]) < hh[:, None] + hh[None, :])
+        (cy[:, None] - down[:, None] < cy[None, :] + up[None, :]) & (cy[None, :] - down[None, :] < cy[:, None] + up[:, None]))
     assert overlap.sum() == len(rows)  # only each box with itself
 
 
@@ -186,8 +192,9 @@ def test_every_item_stays_inside_the_canvas(demo):
     assert (items["x"] > x0).all() and (items["x"] < x1).all()
     assert (items["y"] > y0).all() and (items["y"] < y1).all()
     # equal scale on both axes: the ranges have the plot area's aspect ratio
-    m = fig.layout.margin
-    assert (x1 - x0) / (y1 - y0) == pytest.approx((900 - m.l - m.r) / (700 - m.t - m.b))
+    m, w, h = fig.layout.margin, fig.layout.width, fig.layout.height
+    assert (x1 - x0) / (y1 - y0) == pytest.approx((w - m.l - m.r) / (h - m.t - m.b))
+    assert w == 900 and 0.5 * w <= h <= 1.4 * w  # the height follows the map
 
 
 def test_hover_shows_weights_and_scores(demo):
@@ -204,12 +211,14 @@ def test_hover_shows_weights_and_scores(demo):
 
 def test_labels_are_escaped_in_the_figure_json(demo):
     items, links = demo
-    fig = network_figure(items, links, title="<b>t</b>")
+    items = items.assign(**{"weight<Occurrences>": np.where(items["id"] == 1, 1000.0, items["weight<Occurrences>"])})
+    fig = network_figure(items, links, title="<b>t</b>")  # the heaviest item's label is always drawn
     text = fig.to_json()
     assert "<script>" not in text and "alert(1)</script>" not in text
     assert "&lt;script&gt;alert(1)&lt;" in text
     data = json.loads(text)
-    labels = [html.unescape(t) for trace in data["data"] if trace.get("mode") == "text" for t in trace["text"]]
+    labels = [html.unescape(t) for trace in data["data"] if trace.get("mode") == "text" and trace.get("name") != "size legend"
+              for t in trace["text"]]
     hovers = [html.unescape(h.split("<br>")[0][3:-4]) for trace in data["data"] for h in trace.get("hovertext") or []]
     for label in NASTY:  # intact once unescaped
         assert label in hovers
@@ -300,14 +309,14 @@ def test_static_png_and_svg_are_deterministic(demo, tmp_path):
     assert (tmp_path / "a.png").read_bytes() == (tmp_path / "b.png").read_bytes()
     assert (tmp_path / "a.svg").read_bytes() == (tmp_path / "b.svg").read_bytes()
     with Image.open(tmp_path / "a.png") as im:
-        assert im.size == (2700, 2100)  # 9 x 7 inches at 300 dpi
+        assert im.size == (2700, 3 * fig.layout.height)  # 9 inches wide at 300 dpi
         assert round(im.info["dpi"][0]) == 300
         pixels = np.asarray(im.convert("RGB")).reshape(-1, 3)
     red = np.all(np.abs(pixels.astype(int) - [214, 39, 40]) <= 2, axis=1).sum()
     assert red > 1000  # cluster 1 circles are there
     svg = (tmp_path / "a.svg").read_text()
     assert "<dc:date>" not in svg and "Matplotlib v" not in svg
-    assert "<script" not in svg  # labels are drawn as paths, never as markup
+    assert "<script" not in svg  # labels are escaped text, never markup
 
 
 def test_static_output_is_identical_in_another_process(demo, tmp_path):

@@ -1,11 +1,14 @@
 """Interactive keyword co-occurrence network (plotly), drawn the way VOSviewer Online draws maps.
 
 Conventions (reference section 7.4): with ``w`` the size weight divided by its mean, a circle's
-diameter is ``scale * max(16 * w**0.5, 5)`` px and its label's font ``9 * scale + 4 * w**0.5`` px;
-the strongest links (at most ``max_links``) are drawn, ``scale * max(1.5 * (s / mean s)**0.5, 0.1)``
-px wide. Labels are placed largest item first and a label whose box would overlap one already
-placed is left out (its item keeps its hover text). Labels reach plotly HTML-escaped, so a
-keyword is always shown as text, never interpreted as markup.
+diameter is ``scale * max(16 * w**0.5, 5)`` px at VOSviewer Online's 1400 x 1000 canvas (smaller
+canvases shrink circles and links in proportion, :func:`canvas_scale`, so that circles cover as
+much of the map as in VOSviewer) and its label's font ``9 * scale + 4 * w**0.5`` px. Labels are
+placed heaviest item first (:mod:`bibnet.plotting.labels`); the strongest links (at most
+``max_links``) are drawn under the circles (:mod:`bibnet.plotting.links`). Legends (clusters or
+colour bar, and the size legend of :mod:`bibnet.plotting.legend`) sit in the right margin, outside
+the map. Labels reach plotly HTML-escaped, so a keyword is always shown as text, never interpreted
+as markup.
 """
 
 from __future__ import annotations
@@ -18,14 +21,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from bibnet.errors import OptionError
-from bibnet.plotting.colors import (
-    MISSING_SCORE_COLOR,
-    cluster_colors,
-    score_colors,
-    score_range,
-    viridis_colorscale,
-    with_alpha,
-)
+from bibnet.plotting.colors import MISSING_SCORE_COLOR, cluster_colors, score_colors, score_range, viridis_colorscale
+from bibnet.plotting.labels import MAP_FONT, MAX_LABEL_LENGTH, Labels, label_boxes, place_labels, priority
+from bibnet.plotting.legend import side_width, size_legend_extent, size_legend_traces, size_values, tick_text
+from bibnet.plotting.links import link_traces
+from bibnet.plotting.links import segments as _segments
+
+__all__ = ["FONT", "LABEL_COLOR", "MAP_FONT", "MAX_LABEL_LENGTH", "OVERLAYS", "Frame", "Labels", "_segments",
+           "canvas_scale", "label_boxes", "network_figure"]
 
 #: Short names of the colourings, for ``color=`` (the full column names work too).
 OVERLAYS: dict[str, str] = {
@@ -35,11 +38,12 @@ OVERLAYS: dict[str, str] = {
     "norm_citations": "score<Avg. norm. citations>",
     "author_share": "score<Author keyword share>",
 }
-SIZE_VARIATION = 0.5  # VOSviewer Online's item and link size variation
-MAX_LABEL_LENGTH = 30  # VOSviewer Online's default; longer labels end in "..."
+SIZE_VARIATION = 0.5  # VOSviewer Online's item size variation
 LABEL_COLOR = "#222222"
-LINK_ALPHA = 0.35
-FONT = "Arial, Helvetica, sans-serif"
+FONT = "Arial, Helvetica, sans-serif"  # the charts of bibnet.plotting.themes (their layout assumes Arial)
+REFERENCE_CANVAS = (1400, 1000)  # VOSviewer Online's window in the reference pictures (docs/figures)
+ASPECT = (0.5, 1.4)  # height / width of a canvas sized to its map
+TOP = 40  # room for a title, also when it is set later (bibnet analyze titles the figures after drawing)
 
 
 @dataclass(frozen=True)
@@ -52,10 +56,22 @@ class Frame:
     x_range: tuple[float, float]
     y_range: tuple[float, float]
     px_per_unit: float
+    side: float = 0.0  # px at the right of the plot area kept for legends (no item, no label)
 
     def to_px(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Canvas pixel coordinates of data points (y grows upwards, as in the data)."""
+        """Plot-area pixel coordinates of data points (origin lower left, y upwards, as in the data)."""
         return (x - self.x_range[0]) * self.px_per_unit, (y - self.y_range[0]) * self.px_per_unit
+
+    @property
+    def plot_size(self) -> tuple[float, float]:
+        """Width and height of the plot area (pixels)."""
+        m = self.margin
+        return float(self.width - m["l"] - m["r"]), float(self.height - m["t"] - m["b"])
+
+    @property
+    def legend_x(self) -> float:
+        """Where the legend column starts, as a fraction of the plot area's width (plotly's paper x)."""
+        return 1.0 - self.side / self.plot_size[0]
 
 
 def network_figure(
@@ -68,8 +84,9 @@ def network_figure(
     title: str | None = None,
     color_range: tuple[float, float] | None = None,
     width: int = 900,
-    height: int = 700,
+    height: int | None = None,
     scale: float = 1.0,
+    curved_links: bool = False,
 ) -> go.Figure:
     """Plotly figure of a keyword map: the network view or an overlay.
 
@@ -86,15 +103,20 @@ def network_figure(
         range, rounded and clamped, with a colour bar; items without a score are grey). The short
         names of :data:`OVERLAYS` (``"year"``, ``"citations"``, ...) are accepted too.
     size
-        Weight column that sizes circles and labels.
+        Weight column that sizes circles and labels (and the size legend's numbers).
     max_links
         Draw at most this many links, the strongest (ties: lower ids first).
     title
         Figure title (plain text).
     color_range
         ``(min, max)`` of an overlay's colour bar instead of the default range.
-    width, height, scale
-        Canvas size in pixels and VOSviewer's scale factor of circles, labels and links.
+    width, height
+        Canvas size in pixels. Without ``height`` the canvas takes the map's aspect (circles,
+        drawn labels, title and legends), between 0.5 and 1.4 times as high as wide.
+    scale
+        VOSviewer's scale factor of circles, labels and links.
+    curved_links
+        Draw links as curves (quadratic Bézier) instead of straight lines.
 
     Returns
     -------
@@ -116,23 +138,62 @@ def network_figure(
         raise OptionError(f"max_links must be at least 0, got {max_links}")
     items = drawable(items)
     if items.empty:
-        return empty_figure(title, width=width, height=height)
+        return empty_figure(title, width=width, height=height or round(0.75 * width))
 
+    factor = canvas_scale(width, height)
     diameter, font = item_sizes(items[size], scale=scale)
+    diameter = diameter * factor  # circles follow the canvas, labels stay legible
+    weight = items[size].to_numpy(dtype=np.float64, na_value=np.nan)
     labels = label_boxes(items, font)
-    frame = fit_frame(items, width=width, height=height, right=150, title=title,  # legend or colour bar on the right
-                      reach_x=np.maximum(diameter / 2, labels.half_w), reach_y=np.maximum(diameter / 2, labels.half_h))
     colors = cluster_colors(items["cluster"]) if color == "cluster" else None
     hover = hover_texts(items)
+    circles = cluster_traces(items, diameter, colors, hover) if colors is not None else \
+        score_traces(items, color, diameter, hover, color_range)
+    values = size_values(weight)
+    ticks = item_sizes(pd.Series(np.r_[weight, values]), scale=scale)[0][len(weight):] * factor
+    legend_w, legend_h = size_legend_extent(values, list(ticks), _score_name(size))
+    names = [html.unescape(t.name) for t in circles if t.showlegend is not False and t.name]
+    values_c = items[color].to_numpy(dtype=np.float64, na_value=np.nan) if colors is None else None
+    side = side_width(names, values_c, color_range)
+    side = int(np.ceil(max(side, legend_w + 12) + 14))  # inside the axes, so plotly draws the size legend
+    entries = 20 * len(names) + 16 if colors is not None else 260  # colour bar and "No score" above the size legend
+    frame = frame_with_labels(items, labels, diameter, weight, width=width, height=height, side=side, title=title,
+                              min_height=TOP + 10 + entries + legend_h + 20)
     fig = go.Figure(layout=base_layout(frame, title))
-    fig.add_traces(link_traces(items, links, max_links=max_links, scale=scale, colors=colors))
-    if colors is not None:
-        fig.add_traces(cluster_traces(items, diameter, colors, hover))
-    else:
-        fig.add_traces(score_traces(items, color, diameter, hover, color_range))
-        fig.update_layout(legend=dict(y=0.0, yanchor="bottom"))  # "No score" below the colour bar
-    fig.add_trace(label_trace(items, labels, diameter, frame))
+    fig.add_traces(link_traces(items, links, max_links=max_links, scale=scale * factor, colors=colors,
+                               curved=curved_links))
+    fig.add_traces(circles)
+    if colors is None:  # colour bar at the top, "No score" below it, the size legend at the bottom
+        fig.update_layout(legend=dict(y=0.45, yanchor="top"))
+        fig.update_traces(marker_colorbar_x=frame.legend_x + 15 / frame.plot_size[0], selector=dict(marker_showscale=True))
+    fig.add_trace(label_trace(items, labels, diameter, frame, weight=weight))
+    fig.add_traces(size_legend_traces(values, list(ticks), x_px=frame.plot_size[0] - frame.side + 12, y_px=4,
+                                      px_per_unit=frame.px_per_unit, origin=(frame.x_range[0], frame.y_range[0]),
+                                      title=_score_name(size)))
     return fig
+
+
+def canvas_scale(width: int, height: int | None) -> float:
+    """How much smaller than VOSviewer Online's 1400 x 1000 window the canvas is (circles and links shrink so)."""
+    ref_w, ref_h = REFERENCE_CANVAS
+    return min(width / ref_w, height / ref_h) if height is not None else width / ref_w
+
+
+def frame_with_labels(items: pd.DataFrame, labels: Labels, diameter: np.ndarray, weight: np.ndarray, *, width: int,
+                      height: int | None, side: int, title: str | None, min_height: float = 0.0) -> Frame:
+    """The frame that fits the circles and the labels drawn at its scale.
+
+    Fitted on the circles first, then again on the circles and the labels drawn in that frame,
+    so that labels at the edge do not shrink the map for labels that are not shown.
+    """
+    radius = diameter / 2
+    frame = fit_frame(items, width=width, height=height, right=10, side=side, title=title, reach_x=radius,
+                      reach_y=radius, min_height=min_height)
+    shown = shown_labels(items, labels, diameter, frame, weight=weight, bounded=False)  # edge labels widen the frame
+    reach_x = np.maximum(radius, np.where(shown, labels.half_w, 0.0))
+    reach_y = (np.maximum(radius, np.where(shown, labels.down, 0.0)), np.maximum(radius, np.where(shown, labels.up, 0.0)))
+    return fit_frame(items, width=width, height=height, right=10, side=side, title=title, reach_x=reach_x,
+                     reach_y=reach_y, min_height=min_height)
 
 
 # -- building blocks, shared with the density view ------------------------------------------------
@@ -145,31 +206,45 @@ def drawable(items: pd.DataFrame) -> pd.DataFrame:
     return items.loc[ok].sort_values("id", kind="stable").reset_index(drop=True)
 
 
-def fit_frame(items: pd.DataFrame, *, width: int, height: int, right: int, title: str | None,
-              reach_x: np.ndarray, reach_y: np.ndarray, pad_px: float = 6.0) -> Frame:
+def fit_frame(items: pd.DataFrame, *, width: int, height: int | None, right: int, title: str | None,
+              reach_x: np.ndarray | tuple[np.ndarray, np.ndarray], reach_y: np.ndarray | tuple[np.ndarray, np.ndarray],
+              pad_px: float = 6.0, min_height: float = 0.0, side: int = 0) -> Frame:
     """The largest equal scale at which every item's circle and label box stays on the canvas.
 
-    ``reach_x`` and ``reach_y`` are how far (pixels) each item's drawing extends from its centre.
+    ``reach_x`` and ``reach_y`` are how far (pixels) each item's drawing extends from its centre,
+    the same both ways or ``(left, right)`` and ``(down, up)``. Without ``height`` the canvas is as
+    high as the map needs at ``width`` (at least ``min_height``, within :data:`ASPECT`). The map
+    keeps clear of the last ``side`` pixels of the plot area, the legends' column.
     """
-    margin = {"l": 10, "r": right, "t": 40 if title else 10, "b": 10}
-    plot = np.array([width - margin["l"] - margin["r"], height - margin["t"] - margin["b"]], dtype=np.float64)
+    margin = {"l": 10, "r": right, "t": TOP, "b": 10}
     coords = [items["x"].to_numpy(np.float64), items["y"].to_numpy(np.float64)]
-    reach = [np.asarray(reach_x, np.float64) + pad_px, np.asarray(reach_y, np.float64) + pad_px]
+    reach = [(np.asarray(r[0], np.float64) + pad_px, np.asarray(r[1], np.float64) + pad_px) if isinstance(r, tuple)
+             else (np.asarray(r, np.float64) + pad_px,) * 2 for r in (reach_x, reach_y)]
 
     def needed(px: float) -> np.ndarray:  # pixels needed on each axis at ``px`` pixels per unit
-        return np.array([np.max(px * c + r) - np.min(px * c - r) for c, r in zip(coords, reach, strict=True)])
+        return np.array([np.max(px * c + hi) - np.min(px * c - lo) for c, (lo, hi) in zip(coords, reach, strict=True)])
 
-    lo, hi = 0.0, 1e6
-    for _ in range(60):  # bisection: needed() grows with the scale
-        mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if np.all(needed(mid) <= plot) else (lo, mid)
-    px = lo if lo > 0 else 1.0
+    def largest(fits) -> float:  # bisection: needed() grows with the scale
+        lo, hi = 0.0, 1e6
+        for _ in range(60):
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if fits(needed(mid)) else (lo, mid)
+        return lo if lo > 0 else 1.0
+
+    plot_w = width - margin["l"] - margin["r"] - side
+    if height is None:
+        tall = needed(largest(lambda n: n[0] <= plot_w))[1] + margin["t"] + margin["b"]
+        low, high = ASPECT[0] * width, max(ASPECT[1] * width, min_height)
+        height = int(np.ceil(min(max(tall, low, min_height), high)))
+    plot = np.array([plot_w, height - margin["t"] - margin["b"]], dtype=np.float64)
+    px = largest(lambda n: bool(np.all(n <= plot)))
     ranges = []
-    for c, r, size in zip(coords, reach, plot, strict=True):
-        low, high = np.min(c - r / px), np.max(c + r / px)
-        centre = (low + high) / 2
+    for c, (lo, hi), size in zip(coords, reach, plot, strict=True):
+        low_end, high_end = np.min(c - lo / px), np.max(c + hi / px)
+        centre = (low_end + high_end) / 2
         ranges.append((float(centre - size / (2 * px)), float(centre + size / (2 * px))))
-    return Frame(width, height, margin, ranges[0], ranges[1], px)
+    ranges[0] = (ranges[0][0], ranges[0][1] + side / px)
+    return Frame(width, height, margin, ranges[0], ranges[1], px, side)
 
 
 def base_layout(frame: Frame, title: str | None) -> go.Layout:
@@ -184,11 +259,12 @@ def base_layout(frame: Frame, title: str | None) -> go.Layout:
         yaxis=dict(axis, range=list(frame.y_range), scaleanchor="x", scaleratio=1),
         paper_bgcolor="white",
         plot_bgcolor="white",
-        font=dict(family=FONT, size=12, color=LABEL_COLOR),
+        font=dict(family=MAP_FONT, size=12, color=LABEL_COLOR),
         title=dict(text=html.escape(title, quote=False), x=0.01, xanchor="left", font=dict(size=16)) if title else None,
         hovermode="closest",
         showlegend=True,
-        legend=dict(itemsizing="constant", x=1.0, xanchor="left", y=1.0, yanchor="top", bgcolor="rgba(255,255,255,0.85)"),
+        legend=dict(itemsizing="constant", x=frame.legend_x, xanchor="left", y=1.0, yanchor="top",
+                    bgcolor="rgba(255,255,255,0.85)"),
     )
 
 
@@ -198,42 +274,6 @@ def item_sizes(weights: pd.Series, *, scale: float = 1.0) -> tuple[np.ndarray, n
     mean = w.mean() if len(w) else 0.0
     rel = (w / mean if mean > 0 else np.ones_like(w)) ** SIZE_VARIATION
     return scale * np.maximum(16.0 * rel, 5.0), 9.0 * scale + 4.0 * rel
-
-
-def link_traces(items: pd.DataFrame, links: pd.DataFrame, *, max_links: int, scale: float,
-                colors: np.ndarray | None) -> list[go.Scatter]:
-    """The strongest links as line traces, one per (width, colour) group, thinnest drawn first.
-
-    A link inside a cluster takes the cluster's colour (``colors`` given), other links are grey.
-    """
-    index = pd.Index(items["id"].to_numpy())
-    src = index.get_indexer(links["source"].to_numpy())
-    dst = index.get_indexer(links["target"].to_numpy())
-    strength = links["strength"].to_numpy(dtype=np.float64)
-    ok = (src >= 0) & (dst >= 0) & (strength > 0)
-    src, dst, strength = src[ok], dst[ok], strength[ok]
-    order = np.lexsort((dst, src, -strength))[:max_links]
-    if len(order) == 0:
-        return []
-    src, dst, strength = src[order], dst[order], strength[order]
-    width = scale * np.maximum(1.5 * (strength / strength.mean()) ** SIZE_VARIATION, 0.1)
-    width = np.maximum(np.round(width * 4) / 4, 0.1)  # a few distinct widths keep the trace count small
-    grey = f"rgba(150,150,150,{LINK_ALPHA:g})"
-    if colors is None:
-        color = np.full(len(src), grey, dtype=object)
-    else:
-        same = items["cluster"].to_numpy(dtype=np.float64, na_value=np.nan)
-        same = (same[src] == same[dst]) & np.isfinite(same[src])
-        color = np.where(same, with_alpha(colors[src], LINK_ALPHA), grey)
-    x, y = items["x"].to_numpy(np.float64).round(5), items["y"].to_numpy(np.float64).round(5)
-    groups = pd.DataFrame({"width": width, "color": color}).groupby(["width", "color"], sort=True).indices
-    traces = []
-    for (w, c), rows in groups.items():
-        traces.append(go.Scatter(
-            x=_segments(x[src[rows]], x[dst[rows]]), y=_segments(y[src[rows]], y[dst[rows]]),
-            mode="lines", line=dict(width=float(w), color=c), hoverinfo="skip", showlegend=False,
-        ))
-    return traces
 
 
 def cluster_traces(items: pd.DataFrame, diameter: np.ndarray, colors: np.ndarray,
@@ -268,8 +308,8 @@ def score_traces(items: pd.DataFrame, column: str, diameter: np.ndarray, hover: 
             marker=dict(color=[vmin], cmin=vmin, cmax=vmax if vmax > vmin else vmin + 1, colorscale=viridis_colorscale(),
                         showscale=True, colorbar=dict(
                             title=dict(text=html.escape(_score_name(column), quote=False), side="right"),
-                            thickness=14, len=0.6, x=1.02, xanchor="left", outlinewidth=0,
-                            tickvals=[float(t) for t in ticks], ticktext=[_tick(t) for t in ticks])),
+                            thickness=14, len=0.5, y=1.0, yanchor="top", x=1.02, xanchor="left", outlinewidth=0,
+                            tickvals=[float(t) for t in ticks], ticktext=[tick_text(t) for t in ticks])),
         ))
     if (~has).any():
         rows = np.flatnonzero(~has)
@@ -278,56 +318,29 @@ def score_traces(items: pd.DataFrame, column: str, diameter: np.ndarray, hover: 
     return traces
 
 
-@dataclass(frozen=True)
-class Labels:
-    """Label texts (shortened, not yet escaped), font sizes and half box sizes in pixels."""
-
-    text: np.ndarray
-    font: np.ndarray
-    half_w: np.ndarray
-    half_h: np.ndarray
-
-
-def label_boxes(items: pd.DataFrame, font: np.ndarray, *, max_label_length: int = MAX_LABEL_LENGTH) -> Labels:
-    """Labels as drawn, with box sizes estimated at ~0.6 em per character and 1.2 em per line."""
-    text = np.array([t if len(t) <= max_label_length else t[:max_label_length] + "..."
-                     for t in items["label"].astype(str)], dtype=object)
-    length = np.array([len(t) for t in text], dtype=np.float64)
-    return Labels(text, font, 0.3 * font * length, 0.6 * font)
+def shown_labels(items: pd.DataFrame, labels: Labels, diameter: np.ndarray, frame: Frame, *,
+                 weight: np.ndarray | None = None, bounded: bool = True) -> np.ndarray:
+    """Which labels are drawn in ``frame`` (:func:`bibnet.plotting.labels.place_labels`, heaviest first),
+    those reaching out of the map's part of the plot area left out if ``bounded``."""
+    cx, cy = frame.to_px(items["x"].to_numpy(np.float64), items["y"].to_numpy(np.float64))
+    order = priority(items, diameter if weight is None else weight)
+    plot_w, plot_h = frame.plot_size
+    return place_labels(cx, cy, labels, diameter, order, bounds=(0.0, 0.0, plot_w - frame.side, plot_h) if bounded else None)
 
 
 def label_trace(items: pd.DataFrame, labels: Labels, diameter: np.ndarray, frame: Frame, *,
-                color: str = LABEL_COLOR) -> go.Scatter:
-    """Text trace of the labels that fit: largest items first (ties by label), overlapping ones left out."""
-    cx, cy = frame.to_px(items["x"].to_numpy(np.float64), items["y"].to_numpy(np.float64))
-    order = np.lexsort((items["label"].astype(str).to_numpy(), -diameter))
-    shown = np.sort(order[place_labels(cx[order], cy[order], labels.half_w[order], labels.half_h[order])])
+                color: str = LABEL_COLOR, weight: np.ndarray | None = None) -> go.Scatter:
+    """Text trace of the labels that fit: heaviest items first (ties by label), overlapping ones left out.
+
+    ``weight`` orders the labels (default: the circle sizes).
+    """
+    shown = np.flatnonzero(shown_labels(items, labels, diameter, frame, weight=weight))
     return go.Scatter(
         x=items["x"].to_numpy(np.float64)[shown].round(5), y=items["y"].to_numpy(np.float64)[shown].round(5),
         mode="text", text=[html.escape(t, quote=False) for t in labels.text[shown]],
-        textposition="middle center", textfont=dict(size=labels.font[shown].round(2), color=color, family=FONT),
+        textposition="middle center", textfont=dict(size=labels.font[shown].round(2), color=color, family=MAP_FONT),
         hoverinfo="skip", showlegend=False, cliponaxis=False,
     )
-
-
-def place_labels(cx: np.ndarray, cy: np.ndarray, half_w: np.ndarray, half_h: np.ndarray) -> np.ndarray:
-    """Greedy label placement: which boxes (in priority order) do not overlap an earlier kept box.
-
-    Each step is one vectorised comparison against the boxes kept so far.
-    """
-    n = len(cx)
-    keep = np.zeros(n, dtype=bool)
-    kept = np.empty((n, 4))
-    k = 0
-    for i in range(n):
-        box = kept[:k]
-        if k and np.any((np.abs(box[:, 0] - cx[i]) < box[:, 2] + half_w[i])
-                        & (np.abs(box[:, 1] - cy[i]) < box[:, 3] + half_h[i])):
-            continue
-        kept[k] = cx[i], cy[i], half_w[i], half_h[i]
-        keep[i] = True
-        k += 1
-    return keep
 
 
 def hover_texts(items: pd.DataFrame) -> np.ndarray:
@@ -345,7 +358,7 @@ def hover_texts(items: pd.DataFrame) -> np.ndarray:
 
 def empty_figure(title: str | None, *, width: int, height: int) -> go.Figure:
     """A blank canvas saying there is nothing to draw (e.g. no keyword meets the threshold)."""
-    frame = Frame(width, height, {"l": 10, "r": 10, "t": 40 if title else 10, "b": 10}, (-1, 1), (-1, 1), 1.0)
+    frame = Frame(width, height, {"l": 10, "r": 10, "t": TOP, "b": 10}, (-1, 1), (-1, 1), 1.0)
     fig = go.Figure(layout=base_layout(frame, title))
     fig.add_annotation(text="No keywords to show", x=0, y=0, showarrow=False, font=dict(size=16))
     return fig
@@ -366,18 +379,6 @@ def _small_first(rows: np.ndarray, diameter: np.ndarray) -> np.ndarray:
     return rows[np.argsort(diameter[rows], kind="stable")]
 
 
-def _segments(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``a0, b0, NaN, a1, b1, NaN, ...``: separate line segments in one trace."""
-    out = np.full(3 * len(a), np.nan)
-    out[0::3], out[1::3] = a, b
-    return out
-
-
-def _tick(value: float) -> str:
-    """Colour-bar tick text: at most six decimals, no trailing zeros (2015.5, 0.35, 20)."""
-    return f"{value:.6f}".rstrip("0").rstrip(".")
-
-
 def _score_name(column: str) -> str:
     return column[column.index("<") + 1:-1] if column.endswith(">") and "<" in column else column
 
@@ -390,4 +391,5 @@ def _format(value: float, column: str) -> str:
     if column.startswith("weight<"):
         return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
     return f"{value:.2f}"
+
 

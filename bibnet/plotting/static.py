@@ -4,8 +4,10 @@ Why matplotlib and not plotly's kaleido: kaleido 1.x drives a Chrome/Chromium br
 users (servers, CI, locked-down laptops) do not have and that it would otherwise download; its
 output also changes with the browser version. matplotlib is a plain pip wheel with its own font
 (DejaVu Sans), renders offline and, with the settings below, writes byte-identical files for
-the same input: fixed SVG ids (``svg.hashsalt``), text as paths, and no date or version in the
-metadata.
+the same input: fixed SVG ids (``svg.hashsalt``) and no date or version in the metadata. SVG text
+stays text (``<text>`` elements naming the font family and size), so that labels can be edited and
+searched; the family list is DejaVu Sans (what the picture was measured and drawn in), then Arial,
+Helvetica and sans-serif, as in the interactive figure.
 
 The figure is redrawn from its plotly description, so the picture shows the same circles, links,
 labels, colours, legend and colour bar as the interactive figure. Supported is what bibnet
@@ -18,6 +20,7 @@ so it is refused with an :class:`~bibnet.errors.OptionError` instead.
 
 from __future__ import annotations
 
+import io
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -54,10 +57,12 @@ __all__ = ["DPI", "DRAWN", "PT_PER_PX", "PX_PER_INCH", "save_static", "static_wr
 DPI = 300
 _RC: dict[RcKeyType, Any] = {
     "svg.hashsalt": "bibnet",
-    "svg.fonttype": "path",
+    "svg.fonttype": "none",
     "font.family": "DejaVu Sans",
     "axes.unicode_minus": False,
 }
+_SVG_FAMILY = "font-family: 'DejaVu Sans';"  # as matplotlib writes it, and with the fallbacks of the HTML
+_SVG_FAMILIES = "font-family: 'DejaVu Sans', Arial, Helvetica, sans-serif;"
 #: The trace types :func:`save_static` draws.
 DRAWN = ("scatter", "heatmap", "image")
 _CAN_DRAW = "save_static draws scatter and heatmap traces (bibnet's network, overlay and density figures)"
@@ -95,7 +100,9 @@ def save_static(fig_or_data: go.Figure | dict[str, Any], path_png: str | Path | 
             # zlib level 3: 17% faster than the default 6 at 300 dpi, files 3% larger
             canvas.savefig(path_png, dpi=dpi, format="png", metadata={"Software": None}, pil_kwargs={"compress_level": 3})
         if path_svg is not None:
-            canvas.savefig(path_svg, format="svg", metadata={"Date": None, "Creator": None})
+            buffer = io.StringIO()
+            canvas.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+            Path(path_svg).write_text(buffer.getvalue().replace(_SVG_FAMILY, _SVG_FAMILIES), encoding="utf-8")
 
 
 @contextmanager
@@ -167,7 +174,9 @@ def _draw(fig: go.Figure):
                 fontsize=_pt((note.font.size if note.font else None) or 12))
     if handles and layout.showlegend is not False:
         upper = layout.legend.yanchor != "bottom"
-        ax.legend(handles=handles, loc="upper left" if upper else "lower left", bbox_to_anchor=(1.0, 1.0 if upper else 0.0),
+        y = layout.legend.y if layout.legend.y is not None else 1.0 if upper else 0.0
+        x = layout.legend.x if layout.legend.x is not None and layout.legend.xanchor == "left" else 1.0
+        ax.legend(handles=handles, loc="upper left" if upper else "lower left", bbox_to_anchor=(x, y),
                   frameon=False, fontsize=_pt(12), borderaxespad=0.5)
     if layout.title is not None and layout.title.text:
         canvas.text(left / width, 1 - 20 / height, _plain(layout.title.text), ha="left", va="center",
@@ -204,9 +213,11 @@ def _scatter(ax, trace, z: int, canvas, ranges: tuple) -> list:
         size = np.broadcast_to(_array(marker.size) if marker.size is not None else 6.0, x.shape)
         colors = marker.color if marker.color is not None else "#1f77b4"
         colors = [_color(c) for c in colors] if isinstance(colors, (list, tuple, np.ndarray)) else _color(colors)
+        colors = [colors] if isinstance(colors, tuple) else colors  # one rgba colour, not four numbers to map
         edge = marker.line.color if marker.line is not None and marker.line.color else "white"
         edge_width = marker.line.width if marker.line is not None and marker.line.width is not None else 0
-        ax.scatter(x, y, s=_pt(size) ** 2, c=colors, edgecolors=_color(edge), linewidths=_pt(edge_width), zorder=z)
+        ax.scatter(x, y, s=_pt(size) ** 2, c=colors, edgecolors=_color(edge), linewidths=_pt(edge_width), zorder=z,
+                   clip_on=trace.cliponaxis is not False)  # e.g. the size legend in the margin
         if trace.showlegend is not False and trace.name:
             first = colors[0] if isinstance(colors, list) else colors
             handles.append(Line2D([], [], marker="o", linestyle="", color=first, markersize=7, label=_plain(trace.name)))
@@ -219,10 +230,6 @@ def _scatter(ax, trace, z: int, canvas, ranges: tuple) -> list:
         shown = _in_range(ranges, x, y) if not clip else np.ones(x.shape, dtype=bool)  # plotly hides those off the axes
         for xi, yi, text, size, show in zip(x, y, texts, sizes, shown, strict=False):  # plotly: missing texts are blank
             if not show:
-                continue
-            if position == "middle center":
-                ax.text(xi, yi, _plain(text), fontsize=_pt(size), color=color, ha="center", va="center_baseline",
-                        zorder=z, clip_on=clip)
                 continue
             ha, down = text_beside(position, float(size), len(_plain(text).split("\n")))
             offset = ScaledTranslation(0, -down / PX_PER_INCH, canvas.dpi_scale_trans)
@@ -364,7 +371,10 @@ def _colorbar(canvas, marker, box: tuple[int, ...]) -> None:
     bar = marker.colorbar
     plot_h = height - top - bottom
     length = (bar.len if bar.len is not None else 1.0) * plot_h
-    cax = canvas.add_axes(((width - right + 20) / width, (bottom + (plot_h - length) / 2) / height,
+    at = bar.y if bar.y is not None else 0.5  # plotly: y in the plot area, anchored at the bar's top, middle or bottom
+    below = {"top": length, "bottom": 0.0}.get(bar.yanchor or "middle", length / 2)
+    x = left + bar.x * (width - left - right) + 10 if bar.x is not None and bar.xanchor == "left" else width - right + 20
+    cax = canvas.add_axes((x / width, (bottom + at * plot_h - below) / height,
                            (bar.thickness or 14) / width, length / height))
     mappable = ScalarMappable(Normalize(marker.cmin, marker.cmax), _colormap(marker.colorscale))
     cb = canvas.colorbar(mappable, cax=cax)
