@@ -51,7 +51,7 @@ def density_figure(
     kernel_width: float = DEFAULT_KERNEL_WIDTH,
     title: str | None = None,
     width: int = 900,
-    height: int = 700,
+    height: int | None = None,
     scale: float = 1.0,
 ) -> go.Figure:
     """Plotly figure of the item density of a keyword map, labels on top.
@@ -94,7 +94,7 @@ def cluster_density_figure(
     kernel_width: float = DEFAULT_KERNEL_WIDTH,
     title: str | None = None,
     width: int = 900,
-    height: int = 700,
+    height: int | None = None,
     scale: float = 1.0,
 ) -> go.Figure:
     """Plotly figure of the cluster density of a keyword map (VOSviewer's second density view).
@@ -185,8 +185,8 @@ class _Canvas:
         return fig
 
 
-def _canvas(items: pd.DataFrame, *, weight: str, kernel_width: float, title: str | None, width: int, height: int,
-            scale: float) -> _Canvas | go.Figure:
+def _canvas(items: pd.DataFrame, *, weight: str, kernel_width: float, title: str | None, width: int,
+            height: int | None, scale: float) -> _Canvas | go.Figure:
     """The shared set-up of a density view, or the empty figure when there is nothing to draw."""
     if weight not in items.columns:
         raise OptionError(f"cannot weight the density by {weight!r}: no such column")
@@ -194,7 +194,7 @@ def _canvas(items: pd.DataFrame, *, weight: str, kernel_width: float, title: str
         raise OptionError(f"kernel width must be positive, got {kernel_width}")
     items = drawable(items)
     if items.empty:
-        return empty_figure(title, width=width, height=height)
+        return empty_figure(title, width=width, height=height or round(0.75 * width))
     diameter, font = item_sizes(items[weight], scale=scale)
     labels = label_boxes(items, font)
     frame = fit_frame(items, width=width, height=height, right=10, title=title,

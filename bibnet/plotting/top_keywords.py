@@ -1,22 +1,20 @@
-"""The most frequent keywords of a map as their own overlay figure, every label shown.
+"""The most frequent keywords of a map as their own overlay figure.
 
 The published workflow's "Figure 2" shows the 30 most frequent keywords of the all-keywords map
 coloured by how much of their use comes from authors rather than from the database (Keywords
 Plus, Index Keywords, MeSH terms). It is the overlay view of :func:`~bibnet.plotting.network_figure`
-on that subset, with one change: with few items each one should be named, so every label is
-drawn, centred on its circle, even where two labels touch.
+on that subset, drawn on a canvas of the subset's own aspect; labels follow VOSviewer's rule (a
+label that would overlap one already drawn is left out, its item keeps its hover text).
 """
 
 from __future__ import annotations
-
-import html
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from bibnet.errors import OptionError
-from bibnet.plotting.network import FONT, LABEL_COLOR, OVERLAYS, drawable, item_sizes, label_boxes, network_figure
+from bibnet.plotting.network import OVERLAYS, drawable, network_figure
 
 __all__ = ["top_items", "top_keywords_figure"]
 
@@ -31,10 +29,10 @@ def top_keywords_figure(
     title: str | None = None,
     color_range: tuple[float, float] | None = None,
     width: int = 900,
-    height: int = 700,
+    height: int | None = None,
     scale: float = 1.0,
 ) -> go.Figure:
-    """Overlay of the ``n`` most frequent items and the links among them, each with its label.
+    """Overlay of the ``n`` most frequent items and the links among them.
 
     Parameters
     ----------
@@ -58,7 +56,7 @@ def top_keywords_figure(
     Returns
     -------
     plotly.graph_objects.Figure
-        The overlay with every link among the ``n`` items and one text trace of all ``n`` labels.
+        The overlay with every link among the ``n`` items.
 
     Raises
     ------
@@ -75,11 +73,8 @@ def top_keywords_figure(
     top = top_items(items, n=n, by=size)
     ids = top["id"].to_numpy()
     among = links[links["source"].isin(ids) & links["target"].isin(ids)]
-    fig = network_figure(top, among, color=color, size=size, max_links=len(among), title=title,
-                         color_range=color_range, width=width, height=height, scale=scale)
-    fig.data = [trace for trace in fig.data if trace.mode != "text"]  # its labels leave out overlapping ones
-    fig.add_trace(_all_labels(top, size=size, scale=scale))
-    return fig
+    return network_figure(top, among, color=color, size=size, max_links=len(among), title=title,
+                          color_range=color_range, width=width, height=height, scale=scale)
 
 
 def top_items(items: pd.DataFrame, *, n: int, by: str = "weight<Occurrences>") -> pd.DataFrame:
@@ -96,14 +91,3 @@ def top_items(items: pd.DataFrame, *, n: int, by: str = "weight<Occurrences>") -
                         -np.nan_to_num(weight, nan=-np.inf)))  # no weight: last
     return placed.iloc[np.sort(order[:n])].reset_index(drop=True)
 
-
-def _all_labels(items: pd.DataFrame, *, size: str, scale: float) -> go.Scatter:
-    """Every label, centred on its item, sized as the network view sizes them."""
-    _, font = item_sizes(items[size], scale=scale)
-    labels = label_boxes(items, font)
-    return go.Scatter(
-        x=items["x"].to_numpy(np.float64).round(5), y=items["y"].to_numpy(np.float64).round(5), mode="text",
-        text=[html.escape(t, quote=False) for t in labels.text], textposition="middle center",
-        textfont=dict(size=labels.font.round(2), color=LABEL_COLOR, family=FONT),
-        hoverinfo="skip", showlegend=False, cliponaxis=False,
-    )

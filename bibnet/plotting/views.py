@@ -26,7 +26,7 @@ def plot(
     max_links: int = 1000,
     kernel_width: float = DEFAULT_KERNEL_WIDTH,
     width: int = 900,
-    height: int = 700,
+    height: int | None = None,
     scale: float = 1.0,
 ) -> go.Figure:
     """Interactive plotly figure of a laid-out network.
