@@ -198,7 +198,8 @@ def _summary(summaries: Sequence[NetworkSummary]) -> pd.DataFrame:
     table = summary_table(summaries).drop(columns=["Layout quality"])
     for column in table.columns[1:]:
         values = table[column]
-        text = [("" if pd.isna(v) else f"{v:.4g}" if column == "Quality" else f"{int(v):,}") for v in values]
+        text = ["" if pd.isna(v) else f"{v:.4g}" if column == "Quality" else f"{int(v):,}" if float(v).is_integer()
+                else f"{v:,.4f}".rstrip("0") for v in values]  # fractional counting: link strengths with decimals
         table[column] = pd.Series(text, dtype=object).where(values.notna().to_numpy(), None)
     table.attrs["numeric"] = list(table.columns[1:])
     return table

@@ -8,7 +8,7 @@
   var FIRST_DOCS = 200;  // documents drawn at once; a button draws the rest (a keyword may have thousands)
   var LISTED = 100;  // keywords listed for a search or cluster; typing more narrows the list
   var LABELLED = 40;  // highlighted keywords labelled in a figure (all get a ring)
-  var DIM = 0.15;
+  var DIM = 0.15;  // opacity of the keywords a search or cluster filter leaves out
   var panel = document.getElementById("panel");
   var figures = [];
   var state = D.fields.map(function () { return {query: "", cluster: "", selected: -1}; });
@@ -98,12 +98,18 @@
         x.push(w[0]); y.push(w[1]); size.push(w[2] + 8); ids.push(k);
         text.push(n < LABELLED || k === s.selected ? plotlyText(field.labels[k]) : "");
       });
-      Plotly.restyle(fig.div, {x: [x], y: [y], text: [text], customdata: [ids], "marker.size": [size]}, [fig.highlight]);
-      Plotly.restyle(fig.div, {"marker.opacity": fig.markers.map(function (i, n) {
-        if (!list || !fig.opacity[n]) return fig.opacity[n];  // no filter, or invisible carriers of hover texts
-        return data[i].customdata.map(function (k) { return on[k] ? fig.opacity[n] : DIM; });
-      })}, fig.markers);
-      if (fig.others.length) Plotly.restyle(fig.div, {opacity: list ? 0.35 : 1}, fig.others);
+      // One restyle per figure (one redraw): undefined leaves a trace's attribute as it is.
+      var n = data.length, update = {x: [], y: [], text: [], customdata: [], "marker.size": [], "marker.opacity": [], opacity: []};
+      for (var i = 0; i < n; i++) Object.keys(update).forEach(function (key) { update[key].push(undefined); });
+      [["x", x], ["y", y], ["text", text], ["customdata", ids], ["marker.size", size]].forEach(function (pair) {
+        update[pair[0]][fig.highlight] = pair[1];
+      });
+      fig.markers.forEach(function (i, m) {  // no filter, or invisible carriers of hover texts: as drawn
+        update["marker.opacity"][i] = !list || !fig.opacity[m] ? fig.opacity[m]
+          : data[i].customdata.map(function (k) { return on[k] ? fig.opacity[m] : DIM; });
+      });
+      fig.others.forEach(function (i) { update.opacity[i] = list ? 0.35 : 1; });
+      Plotly.restyle(fig.div, update);
     });
   }
 
@@ -139,7 +145,8 @@
       }
       highlight(f);
     }
-    search.addEventListener("input", update);
+    var typing = 0;  // redraw once typing pauses, not at every key: each redraw restyles the field's figures
+    search.addEventListener("input", function () { clearTimeout(typing); typing = setTimeout(update, 150); });
     select.addEventListener("change", update);
   });
 
