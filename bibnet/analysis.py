@@ -224,7 +224,9 @@ def analyze(
     params_path.write_text(json.dumps(run.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     links = {f"{names[n]}: VOSviewer {kind}": f"{n}/{file}"
              for n in nets for kind, file in (("map", "map.txt"), ("network", "network.txt"), ("JSON", "map.json"))}
-    write_report(report_path, summaries=list(summaries.values()), tables=made, figures=figures, links=links, methods=methods)
+    figure_networks = {caption: names[n] for caption in figures for n in nets if caption.startswith(f"{names[n]}: ")}
+    write_report(report_path, summaries=list(summaries.values()), tables=made, figures=figures, links=links, methods=methods,
+                 networks={names[n]: net for n, net in nets.items()}, figure_networks=figure_networks)
     files += [methods_path, params_path, report_path]
     return Analysis(networks=nets, summaries=summaries, run=run, files=files, skipped=skipped)
 

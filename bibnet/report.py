@@ -1,29 +1,24 @@
 """The methods paragraph of a keyword analysis and its self-contained HTML report.
 
 :func:`methods_text` writes the paragraph a paper needs, every number and parameter filled in;
-:func:`write_report` writes one HTML file with the summary, tables, interactive figures and links
-to the VOSviewer files. The report works offline: plotly.js is embedded once, nothing is loaded
-from elsewhere (its Content-Security-Policy forbids it), and every label is HTML-escaped.
+:func:`write_report` (:mod:`bibnet.report_page`) writes one HTML file with the summary, tables,
+interactive figures, a keyword explorer and links to the VOSviewer files; it works offline.
 """
 
 from __future__ import annotations
 
-import html
 import importlib.metadata
 import platform
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 import pandas as pd
-import plotly.graph_objects as go
-import plotly.io as pio
 
 from bibnet.cooccurrence import COUNTINGS
 from bibnet.keywords import FIELD_NAMES, field_name
 from bibnet.normalize import NORMALIZATIONS
-from bibnet.tables import format_number, summary_table
+from bibnet.report_page import write_report
 
 if TYPE_CHECKING:  # pragma: no cover
     from bibnet.clustering import ClusterParams
@@ -31,6 +26,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from bibnet.network import NetworkSummary
     from bibnet.run import Run
     from bibnet.selection import NetworkParams
+
+__all__ = ["methods_text", "write_report"]
 
 #: Software whose versions the methods text names (distribution name -> name in the text).
 SOFTWARE: dict[str, str] = {
@@ -215,130 +212,3 @@ def _join(parts: list[str]) -> str:
 
 def _capitalize(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-# -- HTML report -------------------------------------------------------------------------------------
-def write_report(
-    path: str | Path,
-    *,
-    summaries: Sequence[NetworkSummary],
-    tables: Mapping[str, pd.DataFrame],
-    figures: Mapping[str, go.Figure],
-    links: Mapping[str, str],
-    methods: str | None = None,
-    title: str = "Keyword co-occurrence analysis",
-) -> None:
-    """Write one self-contained HTML report that works offline.
-
-    Parameters
-    ----------
-    path
-        The HTML file to write (its folder must exist).
-    summaries
-        One summary per keyword field, shown as the summary table.
-    tables
-        Tables by caption, in the order shown.
-    figures
-        Plotly figures by caption, in the order shown; they stay interactive.
-    links
-        Link texts -> paths relative to the report (e.g. ``{"All keywords: VOSviewer map":
-        "all/map.txt"}``); paths are URL-quoted, so they can only point to files.
-    methods
-        Optional Markdown from :func:`methods_text`, shown after the summary.
-    title
-        Page title and heading (plain text).
-    """
-    body = [f"<h1>{_e(title)}</h1>", "<h2>Summary</h2>", _html_table(summary_table(summaries))]
-    specs = []
-    for i, (caption, fig) in enumerate(figures.items(), start=1):
-        body.append(f'<h2>{_e(caption)}</h2>\n<div class="figure" id="figure-{i}"></div>')
-        specs.append(f'<script type="application/json" id="figure-{i}-data">{_json_for_html(fig)}</script>')
-    for caption, df in tables.items():
-        body.append(f"<h2>{_e(caption)}</h2>\n{_html_table(df)}")
-    if methods:
-        body.append(_markdown_html(methods))
-    if links:
-        body.append("<h2>VOSviewer files</h2>\n<ul>\n" + "\n".join(
-            f'<li><a href="{_e(quote(str(target), safe="/"))}">{_e(text)}</a></li>' for text, target in links.items())
-            + "\n</ul>")
-    page = _PAGE.format(title=_e(title), plotly=_plotly_js(), body="\n".join(body), specs="\n".join(specs))
-    Path(path).write_text(page, encoding="utf-8", newline="\n")
-
-
-def _html_table(df: pd.DataFrame) -> str:
-    numeric = [pd.api.types.is_numeric_dtype(df.iloc[:, i]) and not pd.api.types.is_bool_dtype(df.iloc[:, i])
-               for i in range(df.shape[1])]
-    head = "".join(f'<th{" class=num" if num else ""}>{_e(str(c))}</th>' for c, num in zip(df.columns, numeric, strict=True))
-    rows = []
-    for row in df.itertuples(index=False, name=None):
-        cells = "".join(
-            f"<td class=num>{format_number(v)}</td>" if num else f"<td>{'' if v is None or v is pd.NA else _e(str(v))}</td>"
-            for v, num in zip(row, numeric, strict=True))
-        rows.append(f"<tr>{cells}</tr>")
-    return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>"
-
-
-def _markdown_html(text: str) -> str:
-    """The little Markdown :func:`methods_text` writes: headings, paragraphs and "- " lists."""
-    out = []
-    for block in (b.strip() for b in text.split("\n\n")):
-        if not block:
-            continue
-        if block.startswith("#"):
-            level = min(len(block) - len(block.lstrip("#")) + 1, 4)
-            out.append(f"<h{level}>{_e(block.lstrip('#').strip())}</h{level}>")
-        elif all(line.startswith("- ") for line in block.splitlines()):
-            out.append("<ul>\n" + "\n".join(f"<li>{_e(line[2:])}</li>" for line in block.splitlines()) + "\n</ul>")
-        else:
-            out.append(f"<p>{_e(' '.join(block.splitlines()))}</p>")
-    return "\n".join(out)
-
-
-def _json_for_html(fig: go.Figure) -> str:
-    """The figure's JSON, safe inside a ``<script>`` element: ``< > &`` and line separators escaped."""
-    text = pio.to_json(fig, validate=False, pretty=False, engine="json")
-    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-        text = text.replace(char, escaped)
-    return text
-
-
-def _plotly_js() -> str:
-    from plotly.offline import get_plotlyjs
-
-    return get_plotlyjs()
-
-
-def _e(text: str) -> str:
-    return html.escape(text, quote=True)
-
-
-_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>
-body {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; margin: 2em auto; max-width: 1000px; padding: 0 1em; color: #222; line-height: 1.45; }}
-table {{ border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.9em; }}
-th, td {{ border-bottom: 1px solid #ddd; padding: 0.25em 0.6em; text-align: left; vertical-align: top; }}
-th {{ border-bottom: 2px solid #888; }}
-.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
-.figure {{ width: 900px; max-width: 100%; overflow-x: auto; margin-bottom: 2em; }}
-h2 {{ margin-top: 1.6em; border-bottom: 1px solid #eee; }}
-</style>
-<script>{plotly}</script>
-</head>
-<body>
-{body}
-{specs}
-<script>
-document.querySelectorAll("div.figure").forEach(function (div) {{
-  var spec = JSON.parse(document.getElementById(div.id + "-data").textContent);
-  Plotly.newPlot(div, spec.data, spec.layout, {{displaylogo: false, responsive: true}});
-}});
-</script>
-</body>
-</html>
-"""  # noqa: E501 - the page's lines are written as they stand; wrapping them would change report.html

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -196,3 +197,25 @@ def test_chromium_reports_console_errors(tmp_path):
     page.write_text("<!DOCTYPE html><script>throw new Error('bad')</script>")
     run = _chromium("--dump-dom", page.as_uri(), user_dir=tmp_path / "profile")
     assert any("Uncaught Error: bad" in line for line in run.stderr.splitlines())
+
+
+def test_numbers_for_readers(report):
+    page = without_plotly_js(report.read_text(encoding="utf-8"))
+    summary = page.split("<h2>Summary</h2>")[1].split("</table>")[0]
+    assert "Layout quality" not in summary  # a raw optimisation value: in summary.json, not for readers
+    assert "<td class=num>39,680</td>" in summary and "<td class=num>0.3123</td>" in summary
+    assert "<td class=num>45,000</td>" in summary and "<td class=num>8,000.5</td>" in summary
+    clusters = page.split("<h2>Clusters</h2>")[1].split("</table>")[0]
+    head = re.findall(r"<th[^>]*>(.*?)</th>", clusters)
+    years = [re.findall(r"<td[^>]*>(.*?)</td>", row)[head.index("Avg. pub. year")] for row in clusters.split("<tr>")[2:]]
+    assert years and all(re.fullmatch(r"\d{4}\.\d", y) for y in years), years  # one decimal
+    assert "compares clusterings of one map only" in page
+
+
+def test_figures_are_full_width_with_their_title_in_the_page(report):
+    page = without_plotly_js(report.read_text(encoding="utf-8"))
+    assert '<h2>Figure 1. Co-occurrence network</h2>\n<p class="subtitle">All keywords</p>' in page
+    assert 'id="figure-1" style="aspect-ratio: 900 / 700"' in page
+    spec = json.loads(re.search(r'id="figure-1-data">(.*?)</script>', page, flags=re.S).group(1))
+    assert not spec["layout"].get("title") and "width" not in spec["layout"] and spec["layout"]["autosize"] is True
+    assert spec["layout"]["margin"]["t"] >= 30  # plotly's toolbar sits above the plot and its legend

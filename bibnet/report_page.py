@@ -1,0 +1,297 @@
+"""The self-contained HTML report: summary, tables, interactive figures, and a keyword explorer.
+
+:func:`write_report` writes one file that works offline: plotly.js, the page's script and
+style (``bibnet/report_assets``) and all data are embedded, nothing is loaded from elsewhere
+(its Content-Security-Policy forbids it). Every label and title is data: HTML-escaped in the
+page, ``\\u``-escaped in its JSON, and set as text (never as markup) by the script. Every
+string a reader sees is in :data:`TEXT`, so that the page can be translated in one place.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from collections.abc import Mapping, Sequence
+from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from bibnet.report_data import report_data
+from bibnet.tables import format_number, summary_table
+
+if TYPE_CHECKING:  # pragma: no cover
+    from bibnet.network import Network, NetworkSummary
+
+#: Every string of the page a reader sees. ``{name}`` fields are filled in by the page or its script.
+TEXT: dict[str, str] = {
+    "lang": "en",
+    "summary": "Summary",
+    "quality_note": "Quality is the clustering's quality (the Leiden algorithm's CPM objective at the resolution "
+                    "used): higher is better, but it compares clusterings of one map only, not different maps.",
+    "files": "VOSviewer files",
+    "explore": "Explore the map: {field}",
+    "explore_help": "Type a keyword or choose a cluster to highlight its keywords in the figures below; click a "
+                    "keyword (in the list or on the map) to read its documents and strongest links.",
+    "search": "Search keywords",
+    "search_placeholder": "Type a keyword",
+    "all_clusters": "All clusters",
+    "cluster": "Cluster {n} ({count} keywords)",
+    "no_cluster": "No cluster ({count} keywords)",
+    "matches": "{count} keywords",
+    "more_matches": "and {count} more: type more of the keyword to narrow the list",
+    "no_match": "No keyword matches.",
+    "occurrences": "{count} occurrences",
+    "close": "Close",
+    "keyword_meta": "{field}, cluster {cluster}, {count} occurrences",
+    "keyword_meta_none": "{field}, no cluster, {count} occurrences",
+    "links": "Strongest links",
+    "links_help": "Click a link to list the documents that contain both keywords.",
+    "no_links": "This keyword has no links.",
+    "link_item": "{label}: strength {strength}",
+    "documents": "Documents ({count})",
+    "link_title": "{a} and {b}",
+    "link_full": "These {count} documents contain both keywords: their co-occurrences make the link's strength "
+                 "of {strength} (full counting).",
+    "link_fractional": "These {count} documents contain both keywords. The link's strength of {strength} counts "
+                       "them fractionally: each weighs 1/(n - 1) for its n keywords.",
+    "back": "Back to {label}",
+    "show_all": "Show all {count} documents",
+    "untitled": "(no title)",
+    "cites": "{count} citations",
+    "doi": "DOI {doi}",
+}
+FIGURE_TOP = 30  # px above a figure's plot area: plotly's toolbar sits there, clear of the legend
+HIGHLIGHT = "#e6007e"  # ring of a highlighted keyword: a colour none of the cluster colours uses
+_ASSETS = files("bibnet") / "report_assets"
+
+
+def write_report(
+    path: str | Path,
+    *,
+    summaries: Sequence[NetworkSummary],
+    tables: Mapping[str, pd.DataFrame],
+    figures: Mapping[str, go.Figure],
+    links: Mapping[str, str],
+    methods: str | None = None,
+    title: str = "Keyword co-occurrence analysis",
+    networks: Mapping[str, Network] | None = None,
+    figure_networks: Mapping[str, str] | None = None,
+) -> None:
+    """Write one self-contained HTML report that works offline.
+
+    Parameters
+    ----------
+    path
+        The HTML file to write (its folder must exist).
+    summaries
+        One summary per keyword field, shown as the summary table.
+    tables
+        Tables by caption, in the order shown.
+    figures
+        Plotly figures by caption, in the order shown; they stay interactive and fill the page's
+        width at their own aspect ratio (the caption is the heading; a figure's own title, when
+        different, is shown under it).
+    links
+        Link texts -> paths relative to the report (e.g. ``{"All keywords: VOSviewer map":
+        "all/map.txt"}``); paths are URL-quoted, so they can only point to files.
+    methods
+        Optional Markdown from :func:`~bibnet.report.methods_text`, shown after the summary.
+    title
+        Page title and heading (plain text).
+    networks
+        Networks by the name shown ("All keywords"): each gets a search box, a cluster filter,
+        and its keywords' documents and strongest links, which a click on a keyword shows.
+    figure_networks
+        Figure caption -> key of ``networks``: the figures of each network, whose keywords the
+        explorer highlights and whose markers open a keyword when clicked. A network's explorer
+        stands before its first figure (or, with none, after the tables).
+    """
+    networks = dict(networks or {})
+    figure_networks = dict(figure_networks or {})
+    unknown = sorted(set(figure_networks.values()) - set(networks))
+    if unknown:
+        raise ValueError(f"figure_networks names networks not given: {', '.join(unknown)}")
+    order = list(networks)
+    data = report_data(networks)
+    body = [f"<h1>{_e(title)}</h1>", f"<h2>{_e(TEXT['summary'])}</h2>", _html_table(_summary(summaries)),
+            f'<p class="note">{_e(TEXT["quality_note"])}</p>']
+    specs, explored = [], set()
+    for i, (caption, fig) in enumerate(figures.items(), start=1):
+        field = figure_networks.get(caption)
+        index = order.index(field) if field is not None else None
+        if field is not None and index is not None and index not in explored:
+            body.append(_explorer(index, field))
+            explored.add(index)
+        spec, ratio, subtitle = _figure_spec(fig, networks[field] if field is not None else None)
+        subtitle = "" if subtitle == caption else subtitle
+        attrs = f' data-field="{index}"' if index is not None else ""
+        body.append(f'<h2>{_e(caption)}</h2>\n' + (f'<p class="subtitle">{_e(subtitle)}</p>\n' if subtitle else "")
+                    + f'<div class="figure" id="figure-{i}" style="aspect-ratio: {ratio}"{attrs}></div>')
+        specs.append(f'<script type="application/json" id="figure-{i}-data">{_json_for_html(spec)}</script>')
+    for caption, df in tables.items():
+        body.append(f"<h2>{_e(caption)}</h2>\n{_html_table(df)}")
+    body += [_explorer(i, name) for i, name in enumerate(order) if i not in explored]
+    if methods:
+        body.append(_markdown_html(methods))
+    if links:
+        body.append(f"<h2>{_e(TEXT['files'])}</h2>\n<ul>\n" + "\n".join(
+            f'<li><a href="{_e(quote(str(target), safe="/"))}">{_e(text)}</a></li>' for text, target in links.items())
+            + "\n</ul>")
+    script = _asset("report.js")
+    if "</script" in script.lower():
+        raise ValueError("report.js must not contain '</script'")  # it would end its element early
+    page = _PAGE.format(lang=_e(TEXT["lang"]), title=_e(title), style=_asset("report.css"), plotly=_plotly_js(),
+                        body="\n".join(body), specs="\n".join(specs), text=_json_for_html(TEXT),
+                        data=_json_for_html(data), script=script)
+    Path(path).write_text(page, encoding="utf-8", newline="\n")
+
+
+def _explorer(index: int, name: str) -> str:
+    """The place of a network's search box, cluster filter and results (the script fills it in)."""
+    return (f'<section class="explore" data-field="{index}">\n<h2>{_e(TEXT["explore"].format(field=name))}</h2>\n'
+            f'<p class="note">{_e(TEXT["explore_help"])}</p>\n</section>')
+
+
+def _figure_spec(fig: go.Figure, net: Network | None) -> tuple[go.Figure, str, str]:
+    """A copy of ``fig`` for the page: full width at its aspect ratio, its title moved out, markers
+    carrying their keyword's position in ``net.items`` (``customdata``) and, for the explorer,
+    an empty highlight trace on top. Returns the figure, its CSS aspect ratio and its title."""
+    fig = go.Figure(fig)
+    layout = fig.layout
+    width, height = layout.width or 900, layout.height or 700
+    subtitle = html.unescape(layout.title.text) if layout.title is not None and layout.title.text else ""
+    margin = layout.margin.to_plotly_json() if layout.margin is not None else {}
+    top = margin.get("t", 0) - (40 if subtitle else 0)  # plotly's title took 40 px
+    fig.update_layout(title=None, width=None, height=None, autosize=True, margin=dict(margin, t=max(FIGURE_TOP, top)))
+    if net is not None:
+        position = _positions(net)
+        for trace in fig.data:
+            if getattr(trace, "mode", None) == "markers" and trace.hovertext is not None and trace.customdata is None:
+                trace.customdata = [position.get((_coord(x), _coord(y)), -1) for x, y in zip(trace.x, trace.y, strict=True)]
+        fig.add_trace(go.Scatter(x=[], y=[], mode="markers+text", name="highlight", showlegend=False, hoverinfo="none",
+                                 marker=dict(size=[], color="rgba(0,0,0,0)", line=dict(width=3, color=HIGHLIGHT)),
+                                 text=[], textposition="top center", textfont=dict(size=13, color="#000000"),
+                                 cliponaxis=False))
+    return fig, f"{int(width)} / {int(height)}", subtitle
+
+
+def _positions(net: Network) -> dict[tuple[float, float], int]:
+    """Keyword positions by drawn coordinates: plotting draws each keyword at its x, y rounded to 5 decimals."""
+    x, y = net.items["x"].to_numpy(np.float64), net.items["y"].to_numpy(np.float64)
+    return {(_coord(a), _coord(b)): i for i, (a, b) in enumerate(zip(x, y, strict=True)) if math.isfinite(a)}
+
+
+def _coord(value: Any) -> float:
+    return round(float(value), 5)
+
+
+def _summary(summaries: Sequence[NetworkSummary]) -> pd.DataFrame:
+    """The summary table for readers: counts with thousands separators, quality to 4 significant
+    digits, and no layout quality (a raw optimisation value; it stays in summary.json)."""
+    table = summary_table(summaries).drop(columns=["Layout quality"])
+    for column in table.columns[1:]:
+        values = table[column]
+        text = ["" if pd.isna(v) else f"{v:.4g}" if column == "Quality" else f"{int(v):,}" if float(v).is_integer()
+                else f"{v:,.4f}".rstrip("0") for v in values]  # fractional counting: link strengths with decimals
+        table[column] = pd.Series(text, dtype=object).where(values.notna().to_numpy(), None)
+    table.attrs["numeric"] = list(table.columns[1:])
+    return table
+
+
+def _html_table(df: pd.DataFrame) -> str:
+    numeric = [pd.api.types.is_numeric_dtype(df.iloc[:, i]) and not pd.api.types.is_bool_dtype(df.iloc[:, i])
+               or str(c) in df.attrs.get("numeric", ()) for i, c in enumerate(df.columns)]
+    head = "".join(f'<th{" class=num" if num else ""}>{_e(str(c))}</th>' for c, num in zip(df.columns, numeric, strict=True))
+    rows = []
+    for row in df.itertuples(index=False, name=None):
+        cells = "".join(f"<td class=num>{_number(v, str(c))}</td>" if num
+                        else f"<td>{'' if v is None or v is pd.NA else _e(str(v))}</td>"
+                        for v, num, c in zip(row, numeric, df.columns, strict=True))
+        rows.append(f"<tr>{cells}</tr>")
+    return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>"
+
+
+def _number(value: Any, column: str) -> str:
+    """A table number for readers: mean years to one decimal, qualities to 4 significant digits."""
+    if isinstance(value, str):
+        return _e(value)  # already formatted (the summary table)
+    text = format_number(value)
+    if text and "." in text and "year" in column.lower():
+        return f"{float(value):.1f}"
+    if text and "quality" in column.lower():
+        return f"{float(value):.4g}"
+    return text
+
+
+def _markdown_html(text: str) -> str:
+    """The little Markdown the methods text has: headings, paragraphs and "- " lists."""
+    out = []
+    for block in (b.strip() for b in text.split("\n\n")):
+        if not block:
+            continue
+        if block.startswith("#"):
+            level = min(len(block) - len(block.lstrip("#")) + 1, 4)
+            out.append(f"<h{level}>{_e(block.lstrip('#').strip())}</h{level}>")
+        elif all(line.startswith("- ") for line in block.splitlines()):
+            out.append("<ul>\n" + "\n".join(f"<li>{_e(line[2:])}</li>" for line in block.splitlines()) + "\n</ul>")
+        else:
+            out.append(f"<p>{_e(' '.join(block.splitlines()))}</p>")
+    return "\n".join(out)
+
+
+def _json_for_html(value: go.Figure | Mapping[str, Any]) -> str:
+    """JSON safe inside a ``<script>`` element: ``< > &`` and line separators escaped."""
+    if isinstance(value, go.Figure):
+        text = pio.to_json(value, validate=False, pretty=False, engine="json")
+    else:
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escaped)
+    return text
+
+
+def _asset(name: str) -> str:
+    return (_ASSETS / name).read_text(encoding="utf-8")
+
+
+def _plotly_js() -> str:
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs()
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+_PAGE = """<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+{style}</style>
+<script>{plotly}</script>
+</head>
+<body>
+<main>
+{body}
+</main>
+<aside id="panel" hidden></aside>
+{specs}
+<script type="application/json" id="report-text">{text}</script>
+<script type="application/json" id="report-data">{data}</script>
+<script>
+{script}</script>
+</body>
+</html>
+"""  # noqa: E501 - the page's lines are written as they stand; wrapping them would change report.html
