@@ -3,7 +3,6 @@ and what `bibnet analyze` writes and counts for the figures added with it (and t
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import numpy as np

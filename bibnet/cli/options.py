@@ -172,7 +172,8 @@ selection_options = params_options(NetworkParams)
 cluster_options = params_options(ClusterParams)
 layout_options = _stack(
     params_options(LayoutParams, skip=["seed"]),  # --seed comes with the clustering options
-    click.option("--no-layout", is_flag=True, help="No layout (clusters only): map.txt without x and y columns, which VOSviewer lays out when it opens the map."),
+    click.option("--no-layout", is_flag=True, help="No layout (clusters only): map.txt without x and y "
+                 "columns, which VOSviewer lays out when it opens the map."),
 )
 
 

@@ -7,8 +7,8 @@ row per keyword: ``id`` (int), ``label`` (str), ``x``, ``y`` (float, NaN without
 ``source``, ``target`` (ids) and ``strength``, each pair once.
 
 * :func:`network_figure` - the network view (cluster colours) or an overlay (a score in viridis);
-* :func:`density_figure` - the item density view; :func:`cluster_density_figure` - the cluster density view;
-* :func:`top_keywords_figure` - the N most frequent keywords coloured by a score (the seed workflow's Figure 2);
+* :func:`density_figure`, :func:`cluster_density_figure` - the item and cluster density views;
+* :func:`top_keywords_figure` - the N most frequent keywords coloured by a score (Figure 2);
 * :func:`save_static` - PNG (300 dpi) and SVG files of either, drawn with matplotlib;
 * :func:`static_writer` - many of those at once, drawn in worker processes;
 * :func:`plot` - any of the views of a :class:`~bibnet.network.Network`;
@@ -36,7 +36,7 @@ from bibnet.plotting.views import plot
 
 __all__ = [
     "CLUSTER_COLORS", "DEFAULT_KERNEL_WIDTH", "MISSING_SCORE_COLOR", "NO_CLUSTER_COLOR", "OVERLAYS",
-    "bursts_figure", "cluster_colors", "cluster_density_figure", "density_figure", "evolution_figure", "network_figure", "nice_range", "plot",
-    "save_static", "score_colors", "score_range", "static_writer", "strategic_figure", "top_keywords_figure", "trends_figure", "viridis",
-    "viridis_colorscale",
+    "bursts_figure", "cluster_colors", "cluster_density_figure", "density_figure", "evolution_figure",
+    "network_figure", "nice_range", "plot", "save_static", "score_colors", "score_range", "static_writer",
+    "strategic_figure", "top_keywords_figure", "trends_figure", "viridis", "viridis_colorscale",
 ]
