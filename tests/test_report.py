@@ -215,7 +215,8 @@ def test_numbers_for_readers(report):
 def test_figures_are_full_width_with_their_title_in_the_page(report):
     page = without_plotly_js(report.read_text(encoding="utf-8"))
     assert '<h2>Figure 1. Co-occurrence network</h2>\n<p class="subtitle">All keywords</p>' in page
-    assert 'id="figure-1" style="aspect-ratio: 900 / 700"' in page
+    ratio = re.search(r'id="figure-1" style="aspect-ratio: 900 / (\d+)"', page)  # the map's own aspect
+    assert ratio and 450 <= int(ratio.group(1)) <= 1260
     spec = json.loads(re.search(r'id="figure-1-data">(.*?)</script>', page, flags=re.S).group(1))
     assert not spec["layout"].get("title") and "width" not in spec["layout"] and spec["layout"]["autosize"] is True
     assert spec["layout"]["margin"]["t"] >= 30  # plotly's toolbar sits above the plot and its legend
