@@ -29,7 +29,8 @@ from typing import Any
 from bibnet.errors import OptionError
 from bibnet.options import option
 
-__all__ = ["LANGUAGES", "NBSP", "catalogue", "join", "lang_option", "localize", "number", "plural", "text"]
+__all__ = ["LANGUAGES", "NBSP", "WORDS", "catalogue", "field_label", "in_sentence", "join", "lang_option", "localize",
+           "number", "placeholders", "plural", "text", "word"]
 
 #: The languages, English (the default) first.
 LANGUAGES = ("en", "ru", "kk")
@@ -132,6 +133,18 @@ def in_sentence(field: str, name: str, *, lang: str = "en") -> str:
 
     label = field_label(field, name, lang=lang)
     return label.lower() if FIELD_NAMES.get(field) == name else label
+
+
+#: Catalogue keys of the words bibnet's data holds in English: quadrants and evolution events.
+WORDS = {"motor": "quadrant.motor", "basic": "quadrant.basic", "niche": "quadrant.niche",
+         "emerging or declining": "quadrant.emerging", "continues": "event.continues", "splits": "event.splits",
+         "merges": "event.merges", "splits and merges": "event.splits_merges", "appears": "event.appears",
+         "vanishes": "event.vanishes"}
+
+
+def word(value: Any, *, lang: str = "en") -> Any:
+    """A quadrant or evolution event (:data:`WORDS`) in ``lang``; any other value as it is."""
+    return text(WORDS[value], lang=lang) if isinstance(value, str) and value in WORDS else value
 
 
 def placeholders(template: str) -> set[str]:
