@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec
 import pandas as pd
 
 from bibnet.clustering import ClusterParams
-from bibnet.keywords import FIELD_NAMES, field_name
+from bibnet.keywords import field_name
 from bibnet.layout import LayoutParams
 from bibnet.load_report import SkippedInputWarning
 from bibnet.network import Network, NetworkSummary, build_network
@@ -33,6 +33,7 @@ from bibnet.readwrite.folder import save
 from bibnet.readwrite.run_folder import output_folder
 from bibnet.run import AnalysisParams, Run
 from bibnet.selection import NetworkParams, NoKeywordsError
+from bibnet.texts import field_label, in_sentence, text
 
 if TYPE_CHECKING:  # pragma: no cover
     from bibnet.corpus import Corpus
@@ -142,7 +143,9 @@ def analyze(
     clustering = clustering or ClusterParams()
     layout = (layout or LayoutParams()) if laid_out else None
     params = params or AnalysisParams()
-    over_time = themes if themes is not None and themes.given else None
+    lang = params.lang
+    # the analysis' language governs its themes too
+    over_time = dataclasses.replace(themes, lang=lang) if themes is not None and themes.given else None
     total = count_steps(params, laid_out=layout is not None) + (2 if over_time is not None else 0)
     step = (lambda text: progress(text, total)) if progress else (lambda _: None)
     out = Path(out)
@@ -168,6 +171,8 @@ def analyze(
         files += save(net, out / name).values()
         nets[name] = net
     skipped = _skipped(failed, mapped=list(nets), names=names)
+    shown = {name: field_label(name, names[name], lang=lang) for name in names}  # names as a reader sees them
+    inline = {name: in_sentence(name, names[name], lang=lang) for name in names}
     summaries = {name: net.summary() for name, net in nets.items()}
 
     step("tables")
@@ -175,25 +180,26 @@ def analyze(
     made: dict[str, Any] = {}
     counts = {name: net.keywords.counts() for name, net in nets.items()}
     first = next(iter(nets))
-    wide, long = tables.top_keywords(counts[first], n=params.top_keywords)
-    made[f"Table 1: the {params.top_keywords} most frequent keywords ({_lower(names[first])})"] = wide
-    files += tables.write_table(wide, table_dir / "top_keywords").values()
-    files += tables.write_table(long, table_dir / "top_keywords_long").values()
+    wide, long = tables.top_keywords(counts[first], n=params.top_keywords, lang=lang)
+    made[text("caption.table1", lang=lang, n=params.top_keywords, field=inline[first])] = wide
+    files += tables.write_table(wide, table_dir / "top_keywords", lang=lang).values()
+    files += tables.write_table(long, table_dir / "top_keywords_long", lang=lang).values()
     if "author" in counts and "indexed" in counts:
         versus, overlap = tables.author_vs_indexed(counts["author"], counts["indexed"], n=params.top_per_field,
-                                                   indexed=names["indexed"])
-        made[f"Table 2: the {params.top_per_field} most common author keywords and {names['indexed']}"] = versus
-        files += tables.write_table(versus, table_dir / "author_vs_indexed").values()
+                                                   indexed=shown["indexed"], lang=lang)
+        made[text("caption.table2", lang=lang, n=params.top_per_field, indexed=shown["indexed"])] = versus
+        files += tables.write_table(versus, table_dir / "author_vs_indexed", lang=lang).values()
         overlap_path = table_dir / "author_vs_indexed_overlap.json"
         overlap_path.write_text(json.dumps(overlap, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         files.append(overlap_path)
         summaries = {name: dataclasses.replace(s, author_vs_indexed_overlap=overlap) for name, s in summaries.items()}
     for name, net in nets.items():
         stem = "clusters" if name == first else f"clusters_{name}"
-        clusters = tables.cluster_table(vosviewer_items(net))
-        made[f"Clusters ({_lower(names[name])})"] = clusters
-        files += tables.write_table(clusters, table_dir / stem).values()
-    files += tables.write_table(tables.summary_table(list(summaries.values())), table_dir / "summary").values()
+        clusters = tables.cluster_table(vosviewer_items(net), lang=lang)
+        made[text("caption.clusters", lang=lang, field=inline[name])] = clusters
+        files += tables.write_table(clusters, table_dir / stem, lang=lang).values()
+    summary = tables.summary_table(list(summaries.values()), lang=lang)
+    files += tables.write_table(summary, table_dir / "summary", lang=lang).values()
 
     figures: dict[str, Any] = {}
     theme_methods = ""
@@ -202,31 +208,31 @@ def analyze(
         if params.figures and layout is not None:
             fig_dir = out / "figures"
             fig_dir.mkdir(parents=True, exist_ok=True)
-            drawn, figures = _figures(nets, fig_dir, params, step, save_static, names)
+            drawn, figures = _figures(nets, fig_dir, params, step, save_static, shown)
             files += drawn
         if over_time is not None:
             written = _themes(corpus, out / "themes", over_time, step, save_static if params.static else None,
                               network_params=dataclasses.replace(network_params, keywords=first),
                               clustering=clustering, layout=layout, figures=params.figures)
             files += written.files
-            made.update({f"Themes over time: {caption[:1].lower()}{caption[1:]}": table
+            made.update({text("caption.themes", lang=lang, caption=caption[:1].lower() + caption[1:]): table
                          for caption, table in written.tables.items()})
-            figures.update({f"Themes over time: {caption}": fig for caption, fig in written.figures.items()})
+            figures.update({text("caption.themes", lang=lang, caption=caption): fig for caption, fig in written.figures.items()})
             theme_methods = written.methods
 
     step("methods and report")
     run = Run.of(corpus.report, network=network_params, clustering=clustering, layout=layout, analysis=params)
     methods_path, params_path, report_path = out / "methods.md", out / "parameters.json", out / "report.html"
-    methods = _note_skipped(methods_text(list(summaries.values()), run=run), failed, names)
+    methods = _note_skipped(methods_text(list(summaries.values()), run=run, lang=lang), failed, shown, lang)
     if theme_methods:
         methods += "\n" + theme_methods
     methods_path.write_text(methods, encoding="utf-8")
     params_path.write_text(json.dumps(run.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    links = {f"{names[n]}: VOSviewer {kind}": f"{n}/{file}"
-             for n in nets for kind, file in (("map", "map.txt"), ("network", "network.txt"), ("JSON", "map.json"))}
-    figure_networks = {caption: names[n] for caption in figures for n in nets if caption.startswith(f"{names[n]}: ")}
+    links = {text(f"link.{kind}", lang=lang, field=shown[n]): f"{n}/{file}"
+             for n in nets for kind, file in (("map", "map.txt"), ("network", "network.txt"), ("json", "map.json"))}
+    figure_networks = {caption: shown[n] for caption in figures for n in nets if caption.startswith(f"{shown[n]}: ")}
     write_report(report_path, summaries=list(summaries.values()), tables=made, figures=figures, links=links, methods=methods,
-                 networks={names[n]: net for n, net in nets.items()}, figure_networks=figure_networks)
+                 networks={shown[n]: net for n, net in nets.items()}, figure_networks=figure_networks)
     files += [methods_path, params_path, report_path]
     return Analysis(networks=nets, summaries=summaries, run=run, files=files, skipped=skipped)
 
@@ -258,18 +264,18 @@ def _skipped(failed: dict[str, NoKeywordsError], *, mapped: list[str], names: di
         others = "; ".join(f"{names[e.field]}: {e.reason}" for e in rest)
         raise NoKeywordsError(first.field, f"{first.reason}, and {others}", first.hint)
     skipped = {name: f"{names[name]} not mapped: {exc.reason}" for name, exc in failed.items()}
-    for text in skipped.values():
+    for message in skipped.values():
         # 4: past this function, analyze() and its output-folder wrapper, to the caller's line
-        warnings.warn(f"{text}; the other fields are analysed", SkippedInputWarning, stacklevel=4)
+        warnings.warn(f"{message}; the other fields are analysed", SkippedInputWarning, stacklevel=4)
     return skipped
 
 
-def _note_skipped(methods: str, failed: dict[str, NoKeywordsError], names: dict[str, str]) -> str:
+def _note_skipped(methods: str, failed: dict[str, NoKeywordsError], names: dict[str, str], lang: str) -> str:
     """The methods text with a sentence per field not mapped, at the end of its paragraph."""
     if not failed:
         return methods
-    note = " ".join(f"{names[name]} were not mapped: {exc.reason}." for name, exc in failed.items())
-    head, sep, tail = methods.partition("\n\n### References")
+    note = " ".join(text("methods.not_mapped", lang=lang, field=names[name], reason=exc.reason) for name, exc in failed.items())
+    head, sep, tail = methods.partition("\n\n" + text("methods.references", lang=lang))
     return f"{head} {note}{sep}{tail}" if sep else f"{methods}\n{note}\n"
 
 
@@ -285,19 +291,18 @@ def _figures(nets: dict[str, Network], fig_dir: Path, params: AnalysisParams, st
     for name, net in nets.items():
         if len(net) == 0:
             continue
-        title = names[name]
-        views = {"network": (f"{title}: co-occurrence network", plot(net))}
-        indexed = field_name("indexed", nets[name].summary().sources)
-        author_share = {"author_share": f"author keywords vs {indexed} (share of author keyword use)"}
-        overlays = dict(OVERLAY_TITLES, **(author_share if name == "all" else {}))
-        for overlay, what in overlays.items():
-            views[f"overlay_{overlay}"] = (f"{title}: overlay of {what}", plot(net, overlay=overlay))
-        views["density"] = (f"{title}: item density", plot(net, density=True))
-        views["density_cluster"] = (f"{title}: cluster density", plot(net, density="cluster"))
+        title, lang = names[name], params.lang
+        views = {"network": (text("figure.network", lang=lang, field=title), plot(net))}
+        indexed = field_label("indexed", field_name("indexed", nets[name].summary().sources), lang=lang)
+        for overlay in [*OVERLAY_TITLES, *(["author_share"] if name == "all" else [])]:
+            caption = text(f"figure.overlay_{overlay}", lang=lang, field=title, indexed=indexed)
+            views[f"overlay_{overlay}"] = (caption, plot(net, overlay=overlay))
+        views["density"] = (text("figure.density", lang=lang, field=title), plot(net, density=True))
+        views["density_cluster"] = (text("figure.density_cluster", lang=lang, field=title), plot(net, density="cluster"))
         if name == "all":  # Figure 2, as many keywords as Table 2 lists per field
             n = params.top_per_field
             views[f"top{n}_author_vs_indexed"] = (
-                f"{title}: the {min(n, len(net))} most frequent, author keywords vs {indexed}",
+                text("figure.top_keywords", lang=lang, field=title, n=min(n, len(net)), indexed=indexed),
                 top_keywords_figure(vosviewer_items(net), net.links(), n=n, color="author_share"))
         for view, (caption, fig) in views.items():
             step(f"{title}: figure {view}")
@@ -310,11 +315,6 @@ def _figures(nets: dict[str, Network], fig_dir: Path, params: AnalysisParams, st
                 files += [stem.with_suffix(".png"), stem.with_suffix(".svg")]
             figures[caption] = fig
     return files, figures
-
-
-def _lower(name: str) -> str:
-    """A field's name inside a sentence: "all keywords", but "Keywords Plus" as the database writes it."""
-    return name.lower() if name in FIELD_NAMES.values() else name
 
 
 def count_steps(params: AnalysisParams, *, laid_out: bool) -> int:

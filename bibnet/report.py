@@ -13,12 +13,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from bibnet.cooccurrence import COUNTINGS
-from bibnet.keywords import FIELD_NAMES, field_name
-from bibnet.normalize import NORMALIZATIONS
+from bibnet.keywords import field_name
 from bibnet.report_page import write_report
+from bibnet.texts import field_label, in_sentence, join, number, plural, text
 
 if TYPE_CHECKING:  # pragma: no cover
     from bibnet.clustering import ClusterParams
@@ -46,23 +43,22 @@ REFERENCES = {
 }
 
 
-def _field_set(s: NetworkSummary) -> str:
+def _field_set(s: NetworkSummary, lang: str) -> str:
     """The keyword set of a summary, for the methods text ("author keywords (DE) only")."""
-    indexed = field_name("indexed", s.sources)
-    if s.field == "all":
-        return (f"all keywords (author keywords, DE, and {indexed}, ID, together; a keyword in both fields of "
-                "a publication counted once)")
-    return "author keywords (DE) only" if s.field == "author" else f"{indexed} (ID) only"
+    indexed = field_label("indexed", field_name("indexed", s.sources), lang=lang)
+    return text({"all": "methods.set_all", "author": "methods.set_author"}.get(s.field, "methods.set_indexed"),
+                lang=lang, indexed=indexed)
 
 
-def _field_phrase(s: NetworkSummary) -> str:
+def _field_phrase(s: NetworkSummary, lang: str) -> str:
     """The keywords of a summary's field in running text ("keywords (author keywords and Keywords Plus together)")."""
-    indexed = field_name("indexed", s.sources)
-    return {"all": f"keywords (author keywords and {indexed} together)", "author": "author keywords"}.get(s.field, indexed)
+    indexed = field_label("indexed", field_name("indexed", s.sources), lang=lang)
+    key = {"all": "methods.phrase_all", "author": "methods.phrase_author"}.get(s.field)
+    return text(key, lang=lang, indexed=indexed) if key else indexed
 
 
 # -- methods text ------------------------------------------------------------------------------------
-def methods_text(summaries: Sequence[NetworkSummary], *, run: Run | None = None) -> str:
+def methods_text(summaries: Sequence[NetworkSummary], *, run: Run | None = None, lang: str = "en") -> str:
     """A Markdown methods paragraph (plus references) with every number and parameter filled in.
 
     Parameters
@@ -74,6 +70,10 @@ def methods_text(summaries: Sequence[NetworkSummary], *, run: Run | None = None)
         The run (:class:`~bibnet.run.Run`): records read, duplicates, files, source and
         software, and the clustering and layout options when a summary has none. Without it
         the paragraph names the records of the first summary and the installed software.
+    lang
+        Language of the paragraph (``en``, ``ru``, ``kk``; :mod:`bibnet.texts`), its numbers
+        written for it (``0,5877`` and ``9 543,887`` in Russian and Kazakh); the references stay
+        as published.
 
     Returns
     -------
@@ -82,97 +82,111 @@ def methods_text(summaries: Sequence[NetworkSummary], *, run: Run | None = None)
     """
     rows = list(summaries)
     if not rows:
-        return "## Methods\n\nNo keyword field was analysed.\n"
+        return f"{text('methods.heading', lang=lang)}\n\n{text('methods.none', lang=lang)}\n"
     first = rows[0]
     net = first.network
-    sentences = [_corpus_sentence(run, first)]
-    sets = [_field_set(s) for s in rows]
-    sentences.append(("The keyword set analysed was " if len(sets) == 1 else "The keyword sets analysed were ")
-                     + _join(sets) + ".")
-    sentences.append(_cleaning_sentence(net))
+    sentences = [_corpus_sentence(run, first, lang)]
+    sets = join([_field_set(s, lang) for s in rows], lang=lang, clauses=True)
+    sentences.append(text("methods.set_one" if len(rows) == 1 else "methods.set_many", lang=lang, sets=sets))
+    sentences.append(_cleaning_sentence(net, lang))
 
     parts = []
     for s in rows:
-        part = (f"of the {_n(s.keywords_total)} {_field_phrase(s)}, {_n(s.keywords_meeting_threshold)} meet "
-                f"the threshold of at least {_n(s.network.min_occurrences)} occurrences")
+        part = text("methods.threshold", lang=lang, total=_n(s.keywords_total, lang), phrase=_field_phrase(s, lang),
+                    meet=_n(s.keywords_meeting_threshold, lang), min=_n(s.network.min_occurrences, lang))
         if s.network.top is not None:
-            part += (f" and the {_n(s.keywords_selected)} with the greatest total link strength "
-                     f"(at most {_n(s.network.top)}) were mapped")
+            part += text("methods.threshold_top", lang=lang, selected=_n(s.keywords_selected, lang), top=_n(s.network.top, lang))
         parts.append(part)
     sentences.append(_capitalize("; ".join(parts)) + ".")
-    sentences.append("The maps have " + _join([
-        f"{_n(s.keywords_selected)} keywords, {_n(s.links)} links and a total link strength of "
-        f"{_n(s.total_link_strength)} ({_field_name(s)})"
-        for s in rows]) + ".")
+    sentences.append(text("methods.maps", lang=lang, items=join([text(
+        "methods.map_item", lang=lang, selected=_n(s.keywords_selected, lang), field=_field_name(s, lang),
+        keywords=plural(s.keywords_selected, "plural.keyword_mapped", lang=lang), links=_n(s.links, lang),
+        links_word=plural(s.links, "plural.link", lang=lang), strength=_n(s.total_link_strength, lang))
+        for s in rows], lang=lang, clauses=True)))
 
-    sentences.append(f"Link strengths were {NORMALIZATIONS[net.normalization].methods}.")
+    normalization = text(f"normalization.{net.normalization}", lang=lang)
+    sentences.append(text("methods.normalization", lang=lang, normalization=normalization))
     clustering = first.clustering or (run.clustering if run is not None else None)
     if clustering is not None:
-        sentences.append(_clustering_sentence(clustering, first.engine, net.normalization, rows))
+        sentences.append(_clustering_sentence(clustering, first.engine, net.normalization, rows, lang))
     layout = first.layout or (run.layout if run is not None else None)
     if layout is not None:
-        sentences.append(_layout_sentence(layout, rows))
-    sentences.append(_software_sentence(run.software if run is not None else None))
+        sentences.append(_layout_sentence(layout, rows, lang))
+    sentences.append(_software_sentence(run.software if run is not None else None, lang))
 
     cited = ["vos", "as"] + (["leiden"] if clustering is not None else []) + (["unified"] if layout is not None else [])
     refs = "\n".join(f"- {REFERENCES[key]}" for key in cited)
-    return f"## Methods\n\n{' '.join(sentences)}\n\n### References\n\n{refs}\n"
+    heading, references = text("methods.heading", lang=lang), text("methods.references", lang=lang)
+    return f"{heading}\n\n{' '.join(sentences)}\n\n{references}\n\n{refs}\n"
 
 
-def _corpus_sentence(run: Run | None, first: NetworkSummary) -> str:
+def _corpus_sentence(run: Run | None, first: NetworkSummary, lang: str) -> str:
     if run is None:
-        return f"We analysed the metadata of {_n(first.records)} publications."
+        return text("methods.corpus_plain", lang=lang, records=_n(first.records, lang),
+                    publications=plural(first.records, "plural.publication", lang=lang))
     n_files = len(run.files)
     mixed = len(run.sources) > 1
-    how = "accession number, DOI, or title, year and first author" if mixed else "accession number"
-    details = [f"{_n(run.records_read)} records read from {_n(n_files)} export file{'s' if n_files != 1 else ''}",
-               f"{_n(run.duplicates)} duplicate{'s' if run.duplicates != 1 else ''}, identified by {how}, removed"]
-    text = f"We analysed the metadata of {_n(run.records)} publications from {run.source} ({'; '.join(details)})."
+    how = text("methods.by_accession_doi" if mixed else "methods.by_accession", lang=lang)
+    details = [text("methods.read", lang=lang, read=_n(run.records_read, lang), files=_n(n_files, lang),
+                    records=plural(run.records_read, "plural.record", lang=lang),
+                    export_files=plural(n_files, "plural.export_file", lang=lang)),
+               text("methods.duplicates", lang=lang, n=_n(run.duplicates, lang), how=how,
+                    duplicates=plural(run.duplicates, "plural.duplicate", lang=lang))]
+    out = text("methods.corpus", lang=lang, records=_n(run.records, lang), source=_source(run, lang),
+               publications=plural(run.records, "plural.publication", lang=lang), details="; ".join(details))
     if mixed:
-        indexed = field_name("indexed", run.sources)
-        text += (f" Of a publication found in several databases, the copy of the first in the order "
-                 f"{', '.join(run.prefer)} was kept; the author keywords of all copies were united, while the "
-                 f"keywords the databases assigned ({indexed}) are different vocabularies and were taken from the "
-                 "kept copy only. Citation counts come from the kept copy's database and are not comparable "
-                 "across databases; normalised citations were normalised within each database.")
-    return text
+        indexed = field_label("indexed", field_name("indexed", run.sources), lang=lang)
+        out += text("methods.mixed", lang=lang, order=", ".join(run.prefer), indexed=indexed)
+    return out
 
 
-def _cleaning_sentence(net: NetworkParams) -> str:
-    steps = ["trimmed"] + (["lower-cased"] if net.label_case == "lower" else [])
-    text = f"Keywords were {' and '.join(steps)}"
+def _source(run: Run, lang: str) -> str:
+    """The databases in words (:attr:`Run.source <bibnet.run.Run.source>`, which ``parameters.json`` records) in ``lang``."""
+    if len(run.sources) <= 1:
+        return next(iter(run.sources), "")
+    parts = [text("methods.source_first", lang=lang, name=name, count=_n(count, lang),
+                  records=plural(count, "plural.record", lang=lang)) if i == 0 else f"{name} ({_n(count, lang)})"
+             for i, (name, count) in enumerate(run.sources.items())]
+    return join(parts, lang=lang)
+
+
+def _cleaning_sentence(net: NetworkParams, lang: str) -> str:
+    steps = [text("methods.trimmed", lang=lang)] + ([text("methods.lower_cased", lang=lang)] if net.label_case == "lower" else [])
+    out = text("methods.clean", lang=lang, steps=text("join.last", lang=lang).join(steps))
     if net.thesaurus:
-        text += f", synonyms were merged with a thesaurus ({Path(net.thesaurus).name})"
-    text += ", and each keyword was counted at most once per publication"
-    return text + f"; co-occurrences were {COUNTINGS[net.counting].methods}."
+        out += text("methods.thesaurus", lang=lang, file=Path(net.thesaurus).name)
+    out += text("methods.once", lang=lang)
+    return out + text("methods.counting", lang=lang, counting=text(f"counting.{net.counting}", lang=lang))
 
 
-def _clustering_sentence(c: ClusterParams, engine: str | None, normalization: str, rows: list[NetworkSummary]) -> str:
-    weights = "association strengths" if normalization == "association" else "link strengths"
+def _clustering_sentence(c: ClusterParams, engine: str | None, normalization: str, rows: list[NetworkSummary],
+                         lang: str) -> str:
     name = {"bibnet-leiden": "bibnet", "igraph-leiden": "python-igraph"}.get(engine or "", engine or "leidenalg")
-    text = (f"Keywords were clustered with the Leiden algorithm (Traag et al., 2019), as implemented in "
-            f"{name}, maximising the constant Potts model (CPM) quality of the {weights} "
-            f"(resolution {_n(c.resolution)}, minimum cluster size {_n(c.min_cluster_size)}"
-            + (", smaller clusters merged into larger ones" if c.merge_small_clusters
-               else ", items of smaller clusters left unclustered")
-            + f"; {_starts(c.random_starts)} with {_n(c.iterations)} iterations each, "
-            f"randomness {_n(c.randomness)}, random seed {_n(c.seed)})")
-    results = [f"{_n(s.clusters)} cluster{'' if s.clusters == 1 else 's'} with quality {_n(s.quality)} ({_field_name(s)})"
+    out = text("methods.clustering", lang=lang, engine=name,
+               weights=text("methods.weights_association" if normalization == "association" else "methods.weights_links",
+                            lang=lang),
+               resolution=_n(c.resolution, lang), min_size=_n(c.min_cluster_size, lang),
+               small=text("methods.small_merged" if c.merge_small_clusters else "methods.small_left", lang=lang),
+               starts=_starts(c.random_starts, lang), iterations=_n(c.iterations, lang),
+               randomness=_n(c.randomness, lang), seed=_n(c.seed, lang))
+    results = [text("methods.cluster_result", lang=lang, n=_n(s.clusters, lang), quality=_n(s.quality, lang),
+                    clusters=plural(s.clusters, "plural.cluster", lang=lang), field=_field_name(s, lang))
                for s in rows if s.clusters is not None]
-    return text + (", giving " + _join(results) if results else "") + "."
+    return out + (text("methods.cluster_results", lang=lang, results=join(results, lang=lang, clauses=True))
+                  if results else "") + "."
 
 
-def _layout_sentence(layout: LayoutParams, rows: list[NetworkSummary]) -> str:
-    text = (f"The maps were laid out with the VOS mapping technique (van Eck & Waltman, 2010; Waltman et al., 2010) "
-            f"with attraction {_n(layout.attraction)} and repulsion {_n(layout.repulsion)}"
-            f" ({_starts(layout.random_starts)}, random seed {_n(layout.seed)}")
+def _layout_sentence(layout: LayoutParams, rows: list[NetworkSummary], lang: str) -> str:
+    out = text("methods.layout", lang=lang, attraction=_n(layout.attraction, lang), repulsion=_n(layout.repulsion, lang),
+               starts=_starts(layout.random_starts, lang), seed=_n(layout.seed, lang))
     if layout.method == "approximate" or any(str(s.layout_method).startswith("barnes-hut") for s in rows):
-        text += ", approximate optimisation for large maps"
-    quality = [f"{_n(s.layout_quality)} ({_field_name(s)})" for s in rows if s.layout_quality is not None]
-    return text + ")" + (", with layout quality (VOS objective) " + _join(quality) if quality else "") + "."
+        out += text("methods.approximate", lang=lang)
+    quality = [f"{_n(s.layout_quality, lang)} ({_field_name(s, lang)})" for s in rows if s.layout_quality is not None]
+    return out + ")" + (text("methods.layout_quality", lang=lang, quality=join(quality, lang=lang, clauses=True))
+                        if quality else "") + "."
 
 
-def _software_sentence(software: Mapping[str, str] | None) -> str:
+def _software_sentence(software: Mapping[str, str] | None, lang: str) -> str:
     if software is None:
         software = {}
         for dist, name in SOFTWARE.items():
@@ -182,33 +196,23 @@ def _software_sentence(software: Mapping[str, str] | None) -> str:
                 continue
     names = [f"{name} {version}" for name, version in software.items()]
     main, rest = (names[0], names[1:]) if names else ("bibnet", [])
-    return f"The analysis was run with {main} (Python {platform.python_version()}" + "".join(f", {n}" for n in rest) + ")."
+    return text("methods.software", lang=lang, main=main, python=platform.python_version(), rest="".join(f", {n}" for n in rest))
 
 
-def _starts(n: int) -> str:
-    return "a single random start" if n == 1 else f"best of {_n(n)} random starts"
+def _starts(n: int, lang: str) -> str:
+    return text("methods.one_start", lang=lang) if n == 1 else text("methods.best_of", lang=lang, n=_n(n, lang))
 
 
-def _field_name(s: NetworkSummary) -> str:
+def _field_name(s: NetworkSummary, lang: str) -> str:
     """The field in running text: "all keywords", but "Keywords Plus" as the database writes it."""
-    return s.field_name.lower() if s.field_name in FIELD_NAMES.values() else s.field_name
+    return in_sentence(s.field, s.field_name, lang=lang)
 
 
-def _n(value: Any) -> str:
-    """A number as written in a paper: thousands separators, at most 4 decimals."""
-    if value is None or value is pd.NA:
-        return "n/a"
-    if isinstance(value, bool) or not isinstance(value, (int, float)) and not hasattr(value, "__float__"):
-        return str(value)
-    number = float(value)
-    if number.is_integer():
-        return f"{int(number):,}"
-    return f"{number:,.4f}".rstrip("0").rstrip(".")
+def _n(value: Any, lang: str = "en") -> str:
+    """A number as written in a paper: thousands separators, at most 4 decimals (:func:`bibnet.texts.number`)."""
+    return number(value, lang=lang)
 
 
-def _join(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1] if parts else ""
+def _capitalize(sentence: str) -> str:
+    return sentence[:1].upper() + sentence[1:]
 
-
-def _capitalize(text: str) -> str:
-    return text[:1].upper() + text[1:]

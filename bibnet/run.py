@@ -17,6 +17,7 @@ from bibnet.keywords import FIELD_ALIASES, FIELD_NAMES
 from bibnet.layout import LayoutParams
 from bibnet.options import Params, option
 from bibnet.selection import NetworkParams
+from bibnet.texts import lang_option
 
 if TYPE_CHECKING:  # pragma: no cover
     from bibnet.load_report import LoadReport
@@ -40,6 +41,7 @@ class AnalysisParams(Params):
                                                            "(--no-figures): VOSviewer files, tables and report only.")
     static: bool = option(True, flag="--no-static", help="Save the figures as PNG and SVG too; off (--no-static): "
                                                          "interactive HTML only.")
+    lang: str = lang_option()
 
     def check(self) -> None:
         # "plus", the Web of Science name of "indexed", is recorded as "indexed", as NetworkParams does.
@@ -48,6 +50,10 @@ class AnalysisParams(Params):
         if unknown or not self.fields:
             raise OptionError(f"unknown keyword field {unknown[0]!r}; expected some of {', '.join(FIELD_NAMES)}"
                               if unknown else "give at least one keyword field")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The options by name; ``lang`` only when not English (English runs record what they always did)."""
+        return {k: v for k, v in super().to_dict().items() if k != "lang" or v != "en"}
 
 
 @dataclass(frozen=True)

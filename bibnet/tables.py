@@ -5,7 +5,10 @@
 database assigned: Keywords Plus, Index Keywords, MeSH terms),
 ``cluster_table`` describes each cluster and ``summary_table`` gives the numbers of each keyword
 field. All functions take plain DataFrames (see :mod:`bibnet.plotting` for the ``items`` columns)
-and break ties by label, so the same input always gives the same table.
+and break ties by label, so the same input always gives the same table. ``lang`` (``en``, ``ru``,
+``kk``; :mod:`bibnet.texts`) sets the headers and the decimal mark of the Markdown and LaTeX
+numbers (``0,5425`` in Russian and Kazakh); CSV numbers keep the decimal point in every language
+(a decimal comma would clash with the separator), keyword labels are never translated.
 
 Escaping, applied by :func:`write_table` only (the DataFrames keep the labels as they are):
 
@@ -38,15 +41,20 @@ from bibnet.csvtext import (
 from bibnet.csvtext import is_missing as _missing
 from bibnet.csvtext import numeric_columns as _numeric_columns
 from bibnet.errors import OptionError
+from bibnet.texts import field_label, localize, text
 
 if TYPE_CHECKING:  # pragma: no cover
     from bibnet.network import NetworkSummary
 
 _NO_CLUSTER = np.iinfo(np.int64).max  # sorts items without a cluster last
+#: Catalogue keys of the score columns (``score<Avg. pub. year>``) named in the cluster table.
+SCORE_KEYS = {"Avg. pub. year": "score.avg_pub_year", "Avg. citations": "score.avg_citations",
+              "Avg. norm. citations": "score.avg_norm_citations", "Author keyword share": "score.author_share"}
 
 
 # -- tables ------------------------------------------------------------------------------------------
-def top_keywords(counts: pd.DataFrame, *, n: int = 40, pairs: int = 4) -> tuple[pd.DataFrame, pd.DataFrame]:
+def top_keywords(counts: pd.DataFrame, *, n: int = 40, pairs: int = 4,
+                 lang: str = "en") -> tuple[pd.DataFrame, pd.DataFrame]:
     """The ``n`` most frequent keywords, wide (published layout) and long.
 
     Parameters
@@ -57,6 +65,8 @@ def top_keywords(counts: pd.DataFrame, *, n: int = 40, pairs: int = 4) -> tuple[
         Number of keywords (fewer if the field has fewer).
     pairs
         Column pairs of the wide table.
+    lang
+        Language of the headers.
 
     Returns
     -------
@@ -71,6 +81,7 @@ def top_keywords(counts: pd.DataFrame, *, n: int = 40, pairs: int = 4) -> tuple[
     ranked = _ranked(counts, n, "counts")
     long = pd.DataFrame({"Rank": np.arange(1, len(ranked) + 1), "Keyword": ranked["label"].to_numpy(dtype=object),
                          "Occurrences": _integers(ranked["occurrences"]).reset_index(drop=True)})
+    heads = [text("table.rank", lang=lang), text("table.keyword", lang=lang), text("score.occurrences", lang=lang)]
     rows = -(-len(ranked) // pairs)  # ceiling
     columns: dict[int, pd.Series] = {}
     for p in range(pairs):
@@ -78,16 +89,18 @@ def top_keywords(counts: pd.DataFrame, *, n: int = 40, pairs: int = 4) -> tuple[
         columns[2 * p] = part["Keyword"].astype(object).where(part["Keyword"].notna(), None)
         columns[2 * p + 1] = part["Occurrences"]
     wide = pd.DataFrame(columns)
-    wide.columns = ["Keyword", "N-kw"] * pairs
+    wide.columns = [heads[1], text("table.n_kw", lang=lang)] * pairs
+    long.columns = heads
     return wide, long
 
 
 def author_vs_indexed(author_counts: pd.DataFrame, indexed_counts: pd.DataFrame, *, n: int = 30,
-                      indexed: str = "Keywords Plus") -> tuple[pd.DataFrame, dict[str, Any]]:
+                      indexed: str = "Keywords Plus", lang: str = "en") -> tuple[pd.DataFrame, dict[str, Any]]:
     """The ``n`` most common author keywords next to the ``n`` most common keywords the
     database assigned, named ``indexed`` as the database does (``"Index Keywords"``).
 
-    Labels are compared as given (bibnet's labels are already cleaned and lower-cased).
+    Labels are compared as given (bibnet's labels are already cleaned and lower-cased). ``lang``:
+    the language of the headers (Russian and Kazakh name the indexed column as ``indexed``).
 
     Returns
     -------
@@ -106,11 +119,12 @@ def author_vs_indexed(author_counts: pd.DataFrame, indexed_counts: pd.DataFrame,
         return frame[name].reset_index(drop=True).reindex(range(rows))
 
     table = pd.DataFrame({
-        "Rank": np.arange(1, rows + 1),
-        "Author keyword": column(de, "label").astype(object).where(column(de, "label").notna(), None),
-        "N-kw (DE)": _integers(column(de, "occurrences")),
-        _singular(indexed): column(ident, "label").astype(object).where(column(ident, "label").notna(), None),
-        "N-kw (ID)": _integers(column(ident, "occurrences")),
+        text("table.rank", lang=lang): np.arange(1, rows + 1),
+        text("table.author_keyword", lang=lang): column(de, "label").astype(object).where(column(de, "label").notna(), None),
+        text("table.n_kw_de", lang=lang): _integers(column(de, "occurrences")),
+        _singular(indexed) if lang == "en" else indexed:
+            column(ident, "label").astype(object).where(column(ident, "label").notna(), None),
+        text("table.n_kw_id", lang=lang): _integers(column(ident, "occurrences")),
     })
     a, b = de["label"].tolist(), ident["label"].tolist()
     both = sorted(set(a) & set(b))
@@ -125,7 +139,7 @@ def _singular(name: str) -> str:
     return name.replace("Keywords", "Keyword").replace("keywords", "keyword").replace("terms", "term")
 
 
-def cluster_table(items: pd.DataFrame, *, top: int = 10) -> pd.DataFrame:
+def cluster_table(items: pd.DataFrame, *, top: int = 10, lang: str = "en") -> pd.DataFrame:
     """One row per cluster: size, keyword occurrences, top keywords and mean scores.
 
     Parameters
@@ -135,6 +149,8 @@ def cluster_table(items: pd.DataFrame, *, top: int = 10) -> pd.DataFrame:
         ``score<...>`` columns.
     top
         Number of keywords listed per cluster, by occurrences (ties by label), joined by ``"; "``.
+    lang
+        Language of the headers.
 
     Returns
     -------
@@ -162,10 +178,10 @@ def cluster_table(items: pd.DataFrame, *, top: int = 10) -> pd.DataFrame:
     top_labels = order.groupby("key", sort=True).head(top).groupby("key", sort=True)["label"].agg("; ".join)
     keys = grouped.size().index
     out = pd.DataFrame({
-        "Cluster": pd.array([None if k == _NO_CLUSTER else int(k) for k in keys], dtype="Int64"),
-        "Keywords": grouped.size().to_numpy(),
-        "Occurrences": _integers(grouped["occ"].sum()).to_numpy(),
-        "Top keywords": top_labels.reindex(keys).to_numpy(dtype=object),
+        text("table.cluster", lang=lang): pd.array([None if k == _NO_CLUSTER else int(k) for k in keys], dtype="Int64"),
+        text("table.n_keywords", lang=lang): grouped.size().to_numpy(),
+        text("score.occurrences", lang=lang): _integers(grouped["occ"].sum()).to_numpy(),
+        text("table.top_keywords", lang=lang): top_labels.reindex(keys).to_numpy(dtype=object),
     })
     for column in (c for c in items.columns if c.startswith("score<")):
         score = items[column].to_numpy(dtype=np.float64, na_value=np.nan)
@@ -173,11 +189,13 @@ def cluster_table(items: pd.DataFrame, *, top: int = 10) -> pd.DataFrame:
         num = pd.Series(np.where(has, score * occ, 0.0)).groupby(frame["key"]).sum()
         den = pd.Series(np.where(has, occ, 0.0)).groupby(frame["key"]).sum()
         with np.errstate(invalid="ignore", divide="ignore"):
-            out[column[len("score<"):-1]] = np.where(den.to_numpy() > 0, num.to_numpy() / den.to_numpy(), np.nan)
+            name = column[len("score<"):-1]
+            name = text(SCORE_KEYS[name], lang=lang) if name in SCORE_KEYS else name
+            out[name] = np.where(den.to_numpy() > 0, num.to_numpy() / den.to_numpy(), np.nan)
     return out
 
 
-def summary_table(summaries: Sequence[NetworkSummary]) -> pd.DataFrame:
+def summary_table(summaries: Sequence[NetworkSummary], *, lang: str = "en") -> pd.DataFrame:
     """One row per keyword field with the numbers a paper reports.
 
     Parameters
@@ -185,6 +203,9 @@ def summary_table(summaries: Sequence[NetworkSummary]) -> pd.DataFrame:
     summaries
         :class:`~bibnet.network.NetworkSummary` objects (``Network.summary()``), one per
         keyword field.
+    lang
+        Language of the headers and of the fields' generic names (a database's own, such as
+        ``Keywords Plus``, is kept).
 
     Returns
     -------
@@ -193,27 +214,28 @@ def summary_table(summaries: Sequence[NetworkSummary]) -> pd.DataFrame:
         ``Links``, ``Total link strength``, ``Clusters``, ``Quality``, ``Layout quality``.
     """
     rows = list(summaries)
-    table = pd.DataFrame({"Field": [s.field_name for s in rows]})
+    table = pd.DataFrame({text("table.field", lang=lang): [field_label(s.field, s.field_name, lang=lang) for s in rows]})
     counts = {
-        "Records": [s.records for s in rows],
-        "Keywords": [s.keywords_total for s in rows],
-        "Min. occurrences": [s.network.min_occurrences for s in rows],
-        "Meet threshold": [s.keywords_meeting_threshold for s in rows],
-        "Mapped": [s.keywords_selected for s in rows],
-        "Links": [s.links for s in rows],
-        "Total link strength": [s.total_link_strength for s in rows],
-        "Clusters": [s.clusters for s in rows],
+        "table.records": [s.records for s in rows],
+        "table.n_keywords": [s.keywords_total for s in rows],
+        "table.min_occurrences": [s.network.min_occurrences for s in rows],
+        "table.meet_threshold": [s.keywords_meeting_threshold for s in rows],
+        "table.mapped": [s.keywords_selected for s in rows],
+        "score.links": [s.links for s in rows],
+        "score.total_link_strength": [s.total_link_strength for s in rows],
+        "table.clusters": [s.clusters for s in rows],
     }
-    for name, values in counts.items():
-        table[name] = _integers(pd.Series(values, dtype="Float64"))
-    table["Quality"] = pd.Series([s.quality for s in rows], dtype="Float64")
-    table["Layout quality"] = pd.Series([s.layout_quality for s in rows], dtype="Float64")
+    for key, values in counts.items():
+        table[text(key, lang=lang)] = _integers(pd.Series(values, dtype="Float64"))
+    table[text("table.quality", lang=lang)] = pd.Series([s.quality for s in rows], dtype="Float64")
+    table[text("table.layout_quality", lang=lang)] = pd.Series([s.layout_quality for s in rows], dtype="Float64")
     return table
 
 
 # -- writers -----------------------------------------------------------------------------------------
-def write_table(df: pd.DataFrame, stem_path: str | Path) -> dict[str, Path]:
-    """Write ``df`` as ``<stem>.csv``, ``<stem>.md`` and ``<stem>.tex`` (folders are created).
+def write_table(df: pd.DataFrame, stem_path: str | Path, *, lang: str = "en") -> dict[str, Path]:
+    """Write ``df`` as ``<stem>.csv``, ``<stem>.md`` and ``<stem>.tex`` (folders are created);
+    ``lang``: the decimal mark of the Markdown and LaTeX numbers (CSV keeps the point).
 
     Returns
     -------
@@ -224,18 +246,18 @@ def write_table(df: pd.DataFrame, stem_path: str | Path) -> dict[str, Path]:
     stem.parent.mkdir(parents=True, exist_ok=True)
     paths = {fmt: stem.with_name(stem.name + "." + fmt) for fmt in ("csv", "md", "tex")}
     paths["csv"].write_text(to_csv(df), encoding="utf-8-sig", newline="")
-    paths["md"].write_text(to_markdown(df), encoding="utf-8", newline="")
-    paths["tex"].write_text(to_latex(df), encoding="utf-8", newline="")
+    paths["md"].write_text(to_markdown(df, lang=lang), encoding="utf-8", newline="")
+    paths["tex"].write_text(to_latex(df, lang=lang), encoding="utf-8", newline="")
     return paths
 
 
-def to_markdown(df: pd.DataFrame) -> str:
-    """A GitHub-flavoured Markdown table; numeric columns right-aligned."""
+def to_markdown(df: pd.DataFrame, *, lang: str = "en") -> str:
+    """A GitHub-flavoured Markdown table; numeric columns right-aligned, numbers written for ``lang``."""
     numeric = _numeric_columns(df)
     lines = ["| " + " | ".join(md_escape(str(c)) for c in df.columns) + " |",
              "|" + "|".join("---:" if num else ":---" for num in numeric) + "|"]
     for row in df.itertuples(index=False, name=None):
-        cells = [format_number(v) if num else ("" if _missing(v) else md_escape(str(v)))
+        cells = [localize(format_number(v), lang=lang) if num else ("" if _missing(v) else md_escape(str(v)))
                  for v, num in zip(row, numeric, strict=True)]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
@@ -250,8 +272,8 @@ TEX_HEADER = (
 )
 
 
-def to_latex(df: pd.DataFrame) -> str:
-    """A ``booktabs`` tabular; numeric columns right-aligned, text escaped."""
+def to_latex(df: pd.DataFrame, *, lang: str = "en") -> str:
+    """A ``booktabs`` tabular; numeric columns right-aligned, text escaped, numbers written for ``lang``."""
     numeric = _numeric_columns(df)
     lines = [*TEX_HEADER,
              "\\begin{tabular}{" + "".join("r" if num else "l" for num in numeric) + "}",
@@ -259,7 +281,7 @@ def to_latex(df: pd.DataFrame) -> str:
              " & ".join(tex_escape(str(c)) for c in df.columns) + " \\\\",
              "\\midrule"]
     for row in df.itertuples(index=False, name=None):
-        cells = [format_number(v) if num else ("" if _missing(v) else tex_escape(str(v)))
+        cells = [localize(format_number(v), lang=lang) if num else ("" if _missing(v) else tex_escape(str(v)))
                  for v, num in zip(row, numeric, strict=True)]
         lines.append(" & ".join(cells) + " \\\\")
     lines += ["\\bottomrule", "\\end{tabular}"]

@@ -31,8 +31,7 @@ from bibnet.run import AnalysisParams
 @selection_options
 @cluster_options
 @layout_options
-@params_options(AnalysisParams)
-@params_options(ThemesParams)
+@params_options(AnalysisParams, ThemesParams)  # --lang, an option of both, once
 def command(paths: tuple[str, ...], strict: bool, skip_unreadable: bool, prefer: tuple[str, ...], out: str,
             **opts: Any) -> None:
     """Analyse the exports in PATH... (default: wos_exports/) for all keywords, author

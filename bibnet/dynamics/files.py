@@ -47,7 +47,7 @@ class Written:
 
 def write_folder(folder: Path, *, networks: Mapping[str, Network], tables: Mapping[str, pd.DataFrame],
                  figures: Mapping[str, go.Figure], methods: str, parameters: Mapping[str, Any],
-                 save_static: Callable[..., None] | None) -> Written:
+                 save_static: Callable[..., None] | None, lang: str = "en") -> Written:
     """Write a themes folder into ``folder`` (which exists).
 
     Parameters
@@ -61,6 +61,8 @@ def write_folder(folder: Path, *, networks: Mapping[str, Network], tables: Mappi
         (:func:`bibnet.plotting.static_writer`; none when ``None``).
     methods, parameters
         ``methods.md`` and ``parameters.json``.
+    lang
+        The decimal mark of the tables' Markdown and LaTeX numbers (:func:`bibnet.tables.write_table`).
 
     Returns
     -------
@@ -73,7 +75,7 @@ def write_folder(folder: Path, *, networks: Mapping[str, Network], tables: Mappi
     for label, net in networks.items():
         files.extend(save(net, folder / "periods" / label).values())
     for stem, table in tables.items():
-        files.extend(write_table(table, folder / stem).values())
+        files.extend(write_table(table, folder / stem, lang=lang).values())
     drawn = {}
     if figures:
         (folder / "figures").mkdir(parents=True, exist_ok=True)

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from bibnet.report import REFERENCES as MAP_REFERENCES
+from bibnet.texts import join, localize, number, plural, text
 
 if TYPE_CHECKING:  # pragma: no cover
     from bibnet.dynamics.params import ThemesParams
@@ -39,59 +40,42 @@ def themes_methods(*, periods: Sequence[Period], mapped: Sequence[str], skipped:
     without_year, outside
         Records without a publication year, and of years outside every period.
     params, min_occurrences
-        The themes options and the threshold applied within each period.
+        The themes options (``params.lang``: the language of the paragraph; the references stay
+        as published) and the threshold applied within each period.
     bursts, years
         Number of bursts found, and the first and last year they were looked for in.
     """
-    p = params
-    listed = [f"{period.label} ({period.records:,} records)" for period in periods]
-    how = f"cut at {_join([str(c) for c in p.cuts])}" if p.cuts else "given as year ranges"
-    sentences = [f"To follow the field over time, the records were divided into {_count(len(periods), 'period')} "
-                 f"({how}): {_join(listed)}."]
+    p, lang = params, params.lang
+
+    def t(key: str, **values: object) -> str:
+        return text(key, lang=lang, **values)
+
+    listed = [t("themes_methods.period_item", label=period.label, n=number(period.records, lang=lang),
+                records=plural(period.records, "plural.record", lang=lang)) for period in periods]
+    how = t("themes_methods.cut_at", cuts=join([str(c) for c in p.cuts], lang=lang)) if p.cuts else t("themes_methods.ranges")
+    sentences = [t("themes_methods.periods", n=number(len(periods), lang=lang), how=how, listed=join(listed, lang=lang),
+                   periods=plural(len(periods), "plural.period", lang=lang))]
     left = []
-    if without_year:
-        left.append(f"{without_year:,} record{'' if without_year == 1 else 's'} without a publication year")
-    if outside:
-        left.append(f"{outside:,} record{'' if outside == 1 else 's'} of other years")
+    for key, n in (("themes_methods.without_year", without_year), ("themes_methods.other_years", outside)):
+        if n:
+            left.append(t(key, n=number(n, lang=lang), records=plural(n, "plural.record_counted", lang=lang)))
     if left:
-        verb = "was" if without_year + outside == 1 else "were"
-        sentences.append(f"{_capitalize(_join(left))} {verb} left out of the periods.")
-    not_mapped = [f"{label} ({why})" for label, why in skipped.items()]
-    sentences.append(f"For each period a keyword map was made with the same selection, counting, "
-                     f"clustering and layout options, the threshold of {min_occurrences:,} occurrences applied "
-                     "within the period; its clusters are the period's themes"
-                     + (f"; not mapped: {_join(not_mapped)}" if not_mapped else "") + ".")
-    sentences.append(
-        "Each theme was placed in a strategic diagram (Callon et al., 1991; Cobo et al., 2011) by its centrality, "
-        "10 times the sum of the equivalence index e_ij = c_ij^2 / (c_i c_j) over its links to keywords of other "
-        "themes, and its density, 100 times the sum of e_ij over the links among its own keywords divided by "
-        "their number; the quadrants split at the period's median centrality and density (motor, basic, niche, "
-        "emerging or declining themes).")
+        sentences.append(t("themes_methods.left_out", items=_capitalize(join(left, lang=lang)),
+                           verb=plural(without_year + outside, "plural.left_out", lang=lang)))
+    not_mapped = [f"{label} ({t('themes.no_records') if why == 'no records' else why})" for label, why in skipped.items()]
+    sentences.append(t("themes_methods.period_maps", min=number(min_occurrences, lang=lang))
+                     + (t("themes_methods.not_mapped", periods=join(not_mapped, lang=lang)) if not_mapped else "") + ".")
+    sentences.append(t("themes_methods.strategic"))
     if len(mapped) > 1:
-        sentences.append("Themes of consecutive periods sharing keywords were linked, weighted by the inclusion "
-                         "index |U ∩ V| / min(|U|, |V|), with the Jaccard index |U ∩ V| / |U ∪ V| (Cobo et al., 2011).")
-    sentences.append(
-        "Trend topics give, for each keyword meeting the threshold in the whole corpus, the first quartile, median "
-        "and third quartile of its records' publication years (Aria & Cuccurullo, 2017); keyword bursts were found "
-        f"with Kleinberg's (2002) two-state automaton on yearly counts, s = {_g(p.burst_s)} and "
-        f"γ = {_g(p.burst_gamma)} as in CiteSpace (Chen, 2006): "
-        f"{_count(bursts, 'burst')} in {years[0]}-{years[1]}.")
+        sentences.append(t("themes_methods.evolution"))
+    s, gamma = (localize(f"{value:g}", lang=lang) for value in (p.burst_s, p.burst_gamma))
+    sentences.append(t("themes_methods.trends", s=s, gamma=gamma, n=number(bursts, lang=lang),
+                       bursts=plural(bursts, "plural.burst", lang=lang), first=years[0], last=years[1]))
     cited = ["callon", "cobo", "bibliometrix", "kleinberg", "citespace"]
     refs = "\n".join(f"- {REFERENCES[key]}" for key in cited)
-    return f"## Themes over time\n\n{' '.join(sentences)}\n\n### References\n\n{refs}\n- {MAP_REFERENCES['vos']}\n"
+    return (f"{t('themes_methods.heading')}\n\n{' '.join(sentences)}\n\n{t('methods.references')}\n\n{refs}\n"
+            f"- {MAP_REFERENCES['vos']}\n")
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
-
-
-def _g(value: float) -> str:
-    return f"{value:g}"
-
-
-def _join(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1] if parts else ""
-
-
-def _capitalize(text: str) -> str:
-    return text[:1].upper() + text[1:]
+def _capitalize(sentence: str) -> str:
+    return sentence[:1].upper() + sentence[1:]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from bibnet.dynamics.periods import check_cuts, check_periods, parse_cuts, parse_periods
 from bibnet.errors import OptionError
 from bibnet.options import Params, option
+from bibnet.texts import lang_option
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class ThemesParams(Params):
     top_bursts: int = option(25, min=1, help="Keywords in the figure of the strongest bursts.")
     trend_keywords: int = option(5, min=1, help="Keywords per median year in the trend topics figure "
                                                 "(bibliometrix: 5).")
+    lang: str = lang_option()
 
     def check(self) -> None:
         object.__setattr__(self, "cuts", tuple(int(c) for c in self.cuts))
@@ -38,6 +40,10 @@ class ThemesParams(Params):
             raise OptionError("give cut years or periods, not both")
         check_cuts(self.cuts)
         check_periods(self.periods)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The options by name; ``lang`` only when not English (English runs record what they always did)."""
+        return {k: v for k, v in super().to_dict().items() if k != "lang" or v != "en"}
 
     @property
     def given(self) -> bool:

@@ -17,6 +17,7 @@ from bibnet.dynamics.periods import Period
 from bibnet.dynamics.trends import trending
 from bibnet.errors import OptionError
 from bibnet.readwrite.run_folder import output_folder
+from bibnet.texts import plural, text, word
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
@@ -28,28 +29,32 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Columns of the burst table, in order.
 BURST_COLUMNS = ("keyword", "occurrences", "strength", "start", "end")
-#: Readable headings of the tables' columns, by table.
+#: Catalogue keys (:mod:`bibnet.texts`) of the readable headings of the tables' columns, by table.
 HEADINGS = {
-    "themes": {"period": "Period", "theme": "Theme", "name": "Name", "keywords": "Keywords",
-               "n_keywords": "Number of keywords", "documents": "Documents", "occurrences": "Occurrences",
-               "centrality": "Centrality", "density": "Density", "quadrant": "Quadrant"},
-    "evolution": {"from_period": "From period", "from_theme": "From theme", "from_name": "From name",
-                  "to_period": "To period", "to_theme": "To theme", "to_name": "To name",
-                  "shared": "Shared keywords", "n_shared": "Number shared", "inclusion": "Inclusion index",
-                  "jaccard": "Jaccard index", "event": "Event"},
-    "trends": {"keyword": "Keyword", "occurrences": "Occurrences", "year_q1": "Year Q1",
-               "year_median": "Median year", "year_q3": "Year Q3"},
-    "bursts": {"keyword": "Keyword", "occurrences": "Occurrences", "strength": "Strength", "start": "Begin",
-               "end": "End"},
+    "themes": {"period": "themes.period", "theme": "themes.theme", "name": "themes.name", "keywords": "themes.keywords",
+               "n_keywords": "themes.n_keywords", "documents": "themes.documents", "occurrences": "score.occurrences",
+               "centrality": "themes.centrality", "density": "themes.density", "quadrant": "themes.quadrant"},
+    "evolution": {"from_period": "themes.from_period", "from_theme": "themes.from_theme", "from_name": "themes.from_name",
+                  "to_period": "themes.to_period", "to_theme": "themes.to_theme", "to_name": "themes.to_name",
+                  "shared": "themes.shared", "n_shared": "themes.n_shared", "inclusion": "themes.inclusion",
+                  "jaccard": "themes.jaccard", "event": "themes.event"},
+    "trends": {"keyword": "table.keyword", "occurrences": "score.occurrences", "year_q1": "themes.year_q1",
+               "year_median": "themes.year_median", "year_q3": "themes.year_q3"},
+    "bursts": {"keyword": "table.keyword", "occurrences": "score.occurrences", "strength": "themes.strength",
+               "start": "themes.begin", "end": "themes.end"},
 }
-#: Captions of the tables, by file stem.
-CAPTIONS = {
-    "periods": "Periods: records, keywords and themes",
-    "themes": "Themes per period: centrality, density and quadrant",
-    "evolution": "Thematic evolution: links between the themes of consecutive periods",
-    "trends": "Trend topics: year quartiles of each keyword",
-    "bursts": "Keyword bursts, strongest first",
-}
+#: Catalogue keys of the captions of the tables, by file stem.
+CAPTIONS = {stem: f"themes.caption_{stem}" for stem in ("periods", "themes", "evolution", "trends", "bursts")}
+
+
+def readable(frame: pd.DataFrame, stem: str, *, lang: str = "en") -> pd.DataFrame:
+    """A table of :class:`Themes` with the headings (:data:`HEADINGS`) and the quadrants and events
+    (:data:`bibnet.texts.WORDS`) in ``lang``."""
+    frame = frame.copy()
+    for column in ("quadrant", "event"):
+        if column in frame.columns:
+            frame[column] = frame[column].map(lambda v: word(v, lang=lang))
+    return frame.rename(columns={c: text(key, lang=lang) for c, key in HEADINGS[stem].items()})
 
 
 @dataclass(frozen=True, eq=False)  # holds DataFrames
@@ -109,21 +114,25 @@ class Themes:
         if period not in self.networks:
             raise OptionError(f"no period {period!r}; the periods are {', '.join(self.labels)}")
         rows = self.themes[self.themes["period"] == period].reset_index(drop=True)
-        return strategic_figure(rows, title=title or f"Strategic diagram, {period}")
+        lang = self.params.lang
+        return strategic_figure(rows, title=title or text("themes.title_strategic", lang=lang, period=period), lang=lang)
 
     def plot_evolution(self, *, title: str | None = None) -> go.Figure:
         """The thematic evolution across the periods (alluvial diagram)."""
         from bibnet.plotting.themes import evolution_figure
 
         links = self.evolution.dropna(subset=["from_theme", "to_theme"]).reset_index(drop=True)
-        return evolution_figure(self.themes, links, periods=self.labels, title=title or "Thematic evolution")
+        lang = self.params.lang
+        return evolution_figure(self.themes, links, periods=self.labels, title=title or text("themes.title_evolution", lang=lang),
+                                lang=lang)
 
     def plot_trends(self, *, title: str | None = None) -> go.Figure:
         """Trend topics: the most frequent keywords of each median year, with their quartile years."""
         from bibnet.plotting.themes import trends_figure
 
+        lang = self.params.lang
         return trends_figure(trending(self.trends, per_year=self.params.trend_keywords),
-                             title=title or "Trend topics")
+                             title=title or text("themes.title_trends", lang=lang), lang=lang)
 
     def plot_bursts(self, *, title: str | None = None) -> go.Figure:
         """The keywords with the strongest bursts, by the year their burst begins."""
@@ -131,18 +140,19 @@ class Themes:
 
         top = self.bursts.head(self.params.top_bursts).sort_values(["start", "strength", "keyword"],
                                                                    ascending=[True, False, True], kind="stable")
-        n = len(top)
-        return bursts_figure(top.reset_index(drop=True), first_year=self.years[0], last_year=self.years[1],
-                             title=title or f"Top {n} keyword{'' if n == 1 else 's'} with the strongest bursts")
+        n, lang = len(top), self.params.lang
+        title = title or text("themes.title_bursts", lang=lang, n=n, keywords=plural(n, "plural.keyword", lang=lang))
+        return bursts_figure(top.reset_index(drop=True), first_year=self.years[0], last_year=self.years[1], title=title,
+                             lang=lang)
 
     # -- tables, figures, text ---------------------------------------------------------------
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables of the files by stem (``periods``, ``themes``, ``evolution``, ``trends``,
-        ``bursts``), with readable headings."""
+        ``bursts``), with readable headings, in the language of ``params.lang`` (:func:`readable`)."""
         tables = {"periods": self.period_table()}
         for stem, frame in (("themes", self.themes), ("evolution", self.evolution), ("trends", self.trends),
                             ("bursts", self.bursts)):
-            tables[stem] = frame.rename(columns=HEADINGS[stem])
+            tables[stem] = readable(frame, stem, lang=self.params.lang)
         return tables
 
     def report_tables(self, *, tables: dict[str, pd.DataFrame] | None = None) -> dict[str, pd.DataFrame]:
@@ -150,17 +160,24 @@ class Themes:
         :meth:`tables`), but of the trend topics only the keywords of the figure, and of the
         bursts only the strongest (the files have them all)."""
         tables = dict(tables if tables is not None else self.tables())
-        per_year, top = self.params.trend_keywords, self.params.top_bursts
-        tables["trends"] = trending(self.trends, per_year=per_year).rename(columns=HEADINGS["trends"])
+        per_year, top, lang = self.params.trend_keywords, self.params.top_bursts, self.params.lang
+        tables["trends"] = readable(trending(self.trends, per_year=per_year), "trends", lang=lang)
         tables["bursts"] = tables["bursts"].head(top)
-        captions = dict(CAPTIONS, trends=f"Trend topics: the {per_year} most frequent keywords of each median year "
-                                         "(all keywords in trends.csv)",
-                        bursts=f"The {top} strongest keyword bursts (all in bursts.csv)")
+        captions = {stem: text(key, lang=lang) for stem, key in CAPTIONS.items()}
+        captions.update(trends=text("themes.caption_trends_top", lang=lang, n=per_year),
+                        bursts=text("themes.caption_bursts_top", lang=lang, n=top))
         return {captions[stem]: table for stem, table in tables.items()}
 
     def period_table(self) -> pd.DataFrame:
         """One row per period (mapped or not), then the records without a year and outside every
         period: the ``Records`` column adds up to all records."""
+        lang = self.params.lang
+
+        def why(label: str) -> str:
+            reason = self.skipped[label]
+            return text("themes.not_mapped", lang=lang, reason=text("themes.no_records", lang=lang)
+                        if reason == "no records" else reason)
+
         rows = []
         for period in self.periods:
             net = self.networks.get(period.label)
@@ -170,17 +187,20 @@ class Themes:
                          "Mapped keywords": summary.keywords_selected if summary else None,
                          "Links": summary.links if summary else None,
                          "Themes": summary.clusters if summary else None,
-                         "Note": "" if summary else f"not mapped: {self.skipped[period.label]}"})
+                         "Note": "" if summary else why(period.label)})
         if self.without_year:
-            rows.append({"Period": "no publication year", "Records": self.without_year,
-                         "Note": "left out of every period"})
+            rows.append({"Period": text("themes.no_year", lang=lang), "Records": self.without_year,
+                         "Note": text("themes.left_out_all", lang=lang)})
         if self.outside:
-            rows.append({"Period": "outside the periods", "Records": self.outside, "Note": "left out"})
+            rows.append({"Period": text("themes.outside", lang=lang), "Records": self.outside,
+                         "Note": text("themes.left_out", lang=lang)})
         columns = ["Period", "Records", "Keywords", "Mapped keywords", "Links", "Themes", "Note"]
         table = pd.DataFrame(rows, columns=columns)
         for column in columns[1:-1]:
             table[column] = pd.array(table[column], dtype="Int64")
-        return table
+        keys = ["themes.period", "table.records", "table.n_keywords", "themes.mapped_keywords", "score.links",
+                "themes.themes", "themes.note"]
+        return table.set_axis([text(key, lang=lang) for key in keys], axis=1)
 
     def figures(self) -> dict[str, go.Figure]:
         """Every figure by file stem: a strategic diagram per period mapped, the evolution (two
@@ -244,5 +264,6 @@ class Themes:
         drawn = self.figures() if figures and self.layout is not None else {}
         tables = self.tables()
         written = write_folder(folder, networks=self.networks, tables=tables, figures=drawn,
-                               methods=self.methods(), parameters=self.to_dict(), save_static=save_static)
+                               methods=self.methods(), parameters=self.to_dict(), save_static=save_static,
+                               lang=self.params.lang)
         return dataclasses.replace(written, tables=self.report_tables(tables=tables))

@@ -20,11 +20,13 @@ from bibnet.errors import OptionError
 from bibnet.plotting.colors import cluster_colors, with_alpha
 from bibnet.plotting.network import FONT, LABEL_COLOR, MAX_LABEL_LENGTH, _segments, empty_figure
 from bibnet.plotting.scales import fit_range, nice_ticks
+from bibnet.texts import localize, text, word
 
 __all__ = ["bursts_figure", "evolution_figure", "strategic_figure", "trends_figure"]
 
-#: The quadrants of a strategic diagram: name, on the right?, upper?
-QUADRANTS = (("Motor themes", 1, 1), ("Basic themes", 1, 0), ("Niche themes", 0, 1), ("Emerging or declining themes", 0, 0))
+#: The quadrants of a strategic diagram: catalogue key of the name (:mod:`bibnet.texts`), on the right?, upper?
+QUADRANTS = (("themes.quadrant_motor", 1, 1), ("themes.quadrant_basic", 1, 0), ("themes.quadrant_niche", 0, 1),
+             ("themes.quadrant_emerging", 0, 0))
 BUBBLE_PX, TREND_PX = (12.0, 60.0), (6.0, 18.0)  # smallest and largest bubbles: strategic diagram, trend topics
 ROW_PX = 22  # height of a row of trend topics or bursts
 NODE_PX, GAP_PX, HEADER_PX = 14.0, 12.0, 26.0  # alluvial diagram: node width, gap between nodes, period names
@@ -33,7 +35,8 @@ AXIS_COLOR, GRID_COLOR, NOTE_COLOR = "#444444", "#eeeeee", "#888888"
 CHAR_PX = 7.4  # a character of 12 px text, for margins (a little wider than Arial's average)
 
 
-def strategic_figure(themes: pd.DataFrame, *, title: str | None = None, width: int = 900, height: int = 700) -> go.Figure:
+def strategic_figure(themes: pd.DataFrame, *, title: str | None = None, width: int = 900, height: int = 700,
+                     lang: str = "en") -> go.Figure:
     """Strategic diagram of the themes of one period (Cobo et al. 2011): centrality against density.
 
     Parameters
@@ -41,8 +44,8 @@ def strategic_figure(themes: pd.DataFrame, *, title: str | None = None, width: i
     themes
         One row per theme: ``theme`` (int), ``name`` (str), ``occurrences``, ``centrality``, ``density``
         and ``quadrant`` ("motor", "basic", "niche" or "emerging or declining", shown on hover).
-    title, width, height
-        Figure title (plain text) and canvas size in pixels.
+    title, width, height, lang
+        Figure title (plain text), canvas size in pixels, and language of the other texts and numbers (:mod:`bibnet.texts`).
 
     Returns
     -------
@@ -54,7 +57,7 @@ def strategic_figure(themes: pd.DataFrame, *, title: str | None = None, width: i
     """
     _require(themes, ("theme", "name", "occurrences", "centrality", "density", "quadrant"), "strategic_figure")
     if themes.empty:
-        return empty_figure(title, width=width, height=height).update_annotations(text="No themes to show")
+        return empty_figure(title, width=width, height=height).update_annotations(text=text("themes.no_themes", lang=lang))
     t = themes.sort_values("theme", kind="stable").reset_index(drop=True)
     x, y = _floats(t["centrality"]), _floats(t["density"])
     if not (np.isfinite(x).all() and np.isfinite(y).all()):
@@ -64,18 +67,24 @@ def strategic_figure(themes: pd.DataFrame, *, title: str | None = None, width: i
     margin = {"l": 70, "r": 20, "t": 40 if title else 20, "b": 60}
     plot_h = height - margin["t"] - margin["b"]
     y_range = fit_range(y, np.maximum(diameter / 2, 7.2) + 4, plot_h)
-    y_ticks = nice_ticks(*y_range, np.clip(plot_h / 50, 4, 9))
+    y_values, y_texts = nice_ticks(*y_range, np.clip(plot_h / 50, 4, 9))
+    y_ticks = (y_values, [_n(s, lang) for s in y_texts])
     margin["l"] = max(70, math.ceil(CHAR_PX * max(len(s) for s in y_ticks[1]) + 48))  # labels and the axis title
     plot_w = width - margin["l"] - margin["r"]
     x_range = fit_range(x, np.maximum(diameter / 2, [3.6 * len(n) for n in names]) + 4, plot_w)  # label: ~0.6 em a character
     fig = go.Figure(layout=_layout(width, height, margin, title))
-    fig.update_layout(xaxis=_axis("Centrality (relevance degree)", x_range, nice_ticks(*x_range, np.clip(plot_w / 80, 4, 9))),
-                      yaxis=_axis("Density (development degree)", y_range, y_ticks))
+    x_values, x_texts = nice_ticks(*x_range, np.clip(plot_w / 80, 4, 9))
+    x_ticks = (x_values, [_n(s, lang) for s in x_texts])
+    fig.update_layout(xaxis=_axis(text("themes.axis_centrality", lang=lang), x_range, x_ticks),
+                      yaxis=_axis(text("themes.axis_density", lang=lang), y_range, y_ticks))
     mx, my = float(np.median(x)), float(np.median(y))
     fig.add_trace(go.Scatter(x=[mx, mx, None, *x_range], y=[*y_range, None, my, my], mode="lines", name="medians",
                              line=dict(color=NOTE_COLOR, width=1, dash="dash"), hoverinfo="skip", showlegend=False))
-    hover = [f"<b>{_esc(n)}</b><br>Theme: {k}<br>Occurrences: {o:,.0f}<br>Centrality: {c:.4g}<br>Density: {d:.4g}<br>Quadrant: "
-             f"{_esc(q)}" for n, k, o, c, d, q in zip(t["name"], t["theme"], occurrences, x, y, t["quadrant"], strict=True)]
+    th, oc, ce, de, qu = (text(k, lang=lang) for k in ("themes.theme", "score.occurrences", "themes.centrality", "themes.density",
+                                                       "themes.quadrant"))
+    hover = [f"<b>{_esc(n)}</b><br>{th}: {k}<br>{oc}: {_n(f'{o:,.0f}', lang)}<br>{ce}: {_n(f'{c:.4g}', lang)}<br>{de}: "
+             f"{_n(f'{d:.4g}', lang)}<br>{qu}: {_esc(word(q, lang=lang))}"
+             for n, k, o, c, d, q in zip(t["name"], t["theme"], occurrences, x, y, t["quadrant"], strict=True)]
     order = np.argsort(-diameter, kind="stable")  # small bubbles on top
     colors = with_alpha(cluster_colors(t["theme"]), 0.75)
     fig.add_trace(go.Scatter(x=x[order], y=y[order], mode="markers", name="themes", customdata=t["theme"].to_numpy()[order],
@@ -83,15 +92,15 @@ def strategic_figure(themes: pd.DataFrame, *, title: str | None = None, width: i
                                          line=dict(width=1, color="white")),
                              hovertext=[hover[i] for i in order], hoverinfo="text", showlegend=False))
     fig.add_trace(_text(x, y, names, "middle center", 12))
-    for name, right, upper in QUADRANTS:
-        fig.add_annotation(text=name, xref="paper", yref="paper", x=right, y=upper, showarrow=False,
+    for key, right, upper in QUADRANTS:
+        fig.add_annotation(text=text(key, lang=lang), xref="paper", yref="paper", x=right, y=upper, showarrow=False,
                            xanchor="right" if right else "left", yanchor="top" if upper else "bottom",
                            xshift=-4 if right else 4, yshift=-4 if upper else 4, font=dict(size=12, color=NOTE_COLOR))
     return fig
 
 
 def evolution_figure(themes: pd.DataFrame, links: pd.DataFrame, *, periods: Sequence[str], title: str | None = None,
-                     width: int = 900, height: int = 600) -> go.Figure:
+                     width: int = 900, height: int = 600, lang: str = "en") -> go.Figure:
     """Thematic evolution: the themes of each period and the links between them, as an alluvial diagram.
 
     Parameters
@@ -103,8 +112,8 @@ def evolution_figure(themes: pd.DataFrame, links: pd.DataFrame, *, periods: Sequ
         shared keywords joined by "; "), ``n_shared``, ``inclusion`` (in (0, 1]) and ``jaccard``.
     periods
         The periods, left to right; a period without themes keeps its (empty) column.
-    title, width, height
-        Figure title (plain text) and canvas size in pixels.
+    title, width, height, lang
+        Figure title (plain text), canvas size in pixels, and language of the other texts and numbers.
 
     Returns
     -------
@@ -145,9 +154,10 @@ def evolution_figure(themes: pd.DataFrame, links: pd.DataFrame, *, periods: Sequ
     colors = cluster_colors(nodes["theme"])
     fig = go.Figure(layout=_layout(width, height, margin, title))
     fig.update_layout(xaxis=dict(visible=False, range=[0, plot_w]), yaxis=dict(visible=False, range=[0, plot_h]))
-    fig.add_traces(_bands(nodes, links, left, top, heights, colors))
+    fig.add_traces(_bands(nodes, links, left, top, heights, colors, lang))
+    pe, oc = text("themes.period", lang=lang), text("score.occurrences", lang=lang)
     for i, (name, period) in enumerate(zip(nodes["name"], nodes["period"], strict=True)):
-        hover = f"<b>{_esc(name)}</b><br>Period: {_esc(period)}<br>Occurrences: {occurrences[i]:,.0f}"
+        hover = f"<b>{_esc(name)}</b><br>{pe}: {_esc(period)}<br>{oc}: {_n(f'{occurrences[i]:,.0f}', lang)}"
         fig.add_trace(_bars(left[i : i + 1], left[i : i + 1] + NODE_PX, top[i : i + 1] - heights[i] / 2, heights[i] / 2,
                             colors[i], hover, f"node {i}"))
     names = np.array([_short(n) for n in nodes["name"].astype(str)], dtype=object)
@@ -162,7 +172,8 @@ def evolution_figure(themes: pd.DataFrame, links: pd.DataFrame, *, periods: Sequ
     return fig
 
 
-def trends_figure(trends: pd.DataFrame, *, title: str | None = None, width: int = 900, height: int | None = None) -> go.Figure:
+def trends_figure(trends: pd.DataFrame, *, title: str | None = None, width: int = 900, height: int | None = None,
+                  lang: str = "en") -> go.Figure:
     """Trend topics (bibliometrix): when each keyword was used, from its first to its third quartile year.
 
     Parameters
@@ -170,8 +181,8 @@ def trends_figure(trends: pd.DataFrame, *, title: str | None = None, width: int 
     trends
         One row per keyword: ``keyword`` (str), ``occurrences`` and ``year_q1``, ``year_median``,
         ``year_q3`` (the quartiles of the publication years of its records).
-    title, width, height
-        Figure title (plain text) and canvas size in pixels; by default 120 + 22 px per keyword high.
+    title, width, height, lang
+        Figure title (plain text), canvas size in pixels (by default 120 + 22 px per keyword high), language.
 
     Returns
     -------
@@ -192,11 +203,13 @@ def trends_figure(trends: pd.DataFrame, *, title: str | None = None, width: int 
     n, rows, height = len(t), np.arange(len(t), dtype=np.float64), height or 120 + ROW_PX * len(t)
     diameter, years = _diameters(occurrences, TREND_PX), np.concatenate([q1, q3, median])
     fig = _year_figure([_short(k) for k in t["keyword"].astype(str)], rows, (-0.7, n - 0.3), title=title, width=width,
-                       height=height, right=20, grid=True,
+                       height=height, right=20, grid=True, lang=lang,
                        x_range=lambda px: fit_range(years, np.concatenate([np.full(2 * n, 2.0), diameter / 2 + 2]), px, 1.0))
     fig.add_trace(go.Scatter(x=_segments(q1, q3), y=_segments(rows, rows), mode="lines", name="quartiles", hoverinfo="skip",
                              line=dict(color=with_alpha([TREND_COLOR], 0.5)[0], width=2), showlegend=False))
-    hover = [f"<b>{_esc(k)}</b><br>Occurrences: {o:,.0f}<br>Years (Q1, median, Q3): {a:g}, {b:g}, {c:g}"
+    oc, ye = text("score.occurrences", lang=lang), text("themes.hover_years", lang=lang)
+    hover = [f"<b>{_esc(k)}</b><br>{oc}: {_n(f'{o:,.0f}', lang)}<br>{ye}: "
+             + text("join.item_sep", lang=lang).join(_n(f"{v:g}", lang) for v in (a, b, c))
              for k, o, a, b, c in zip(t["keyword"], occurrences, q1, median, q3, strict=True)]
     fig.add_trace(go.Scatter(x=median, y=rows, mode="markers", name="median year", hovertext=hover, hoverinfo="text",
                              marker=dict(size=diameter.round(2), color=TREND_COLOR, opacity=1, line=dict(width=1, color="white")),
@@ -205,7 +218,7 @@ def trends_figure(trends: pd.DataFrame, *, title: str | None = None, width: int 
 
 
 def bursts_figure(bursts: pd.DataFrame, *, first_year: int, last_year: int, title: str | None = None, width: int = 900,
-                  height: int | None = None) -> go.Figure:
+                  height: int | None = None, lang: str = "en") -> go.Figure:
     """Keywords with the strongest bursts (CiteSpace): when each keyword's burst began and ended.
 
     Parameters
@@ -215,8 +228,8 @@ def bursts_figure(bursts: pd.DataFrame, *, first_year: int, last_year: int, titl
         ``start``, ``end`` (years, inclusive, within ``first_year``..``last_year``).
     first_year, last_year
         The years of the time line.
-    title, width, height
-        Figure title (plain text) and canvas size in pixels; by default 120 + 22 px per row (and the header) high.
+    title, width, height, lang
+        Figure title (plain text), canvas size in pixels (by default 120 + 22 px per row and the header high), language.
 
     Returns
     -------
@@ -227,33 +240,35 @@ def bursts_figure(bursts: pd.DataFrame, *, first_year: int, last_year: int, titl
     """
     _require(bursts, ("keyword", "strength", "start", "end"), "bursts_figure")
     if bursts.empty:
-        return empty_figure(title, width=width, height=height or 300).update_annotations(text="No keyword bursts to show")
+        return empty_figure(title, width=width, height=height or 300).update_annotations(text=text("themes.no_bursts", lang=lang))
     start, end, strength = _floats(bursts["start"]), _floats(bursts["end"]), _floats(bursts["strength"])
     for i in np.flatnonzero(~((start <= end) & (start >= first_year) & (end <= last_year)))[:1]:
         raise OptionError(f"the burst of {bursts['keyword'].iloc[i]!r} ({start[i]:g}–{end[i]:g}) is not within "
                           f"{first_year}–{last_year}")
     n, height = len(bursts), height or 120 + ROW_PX * (len(bursts) + 1)
     rows = n - 1 - np.arange(n, dtype=np.float64)  # first row at the top, the header above it
-    strengths = [f"{s:.2f}" for s in strength]
+    strengths = [_n(f"{s:.2f}", lang) for s in strength]
     spans = [f"{int(a)}–{int(b)}" if a != b else f"{int(a)}" for a, b in zip(start, end, strict=True)]
-    strength_px = CHAR_PX * max(len("Strength"), *(len(s) for s in strengths))
-    years_px = CHAR_PX * max(len("Begin–End"), *(len(s) for s in spans))
-    fig = _year_figure([*(_short(k) for k in bursts["keyword"].astype(str)), "Keywords"], np.append(rows, n), (-0.6, n + 0.6),
-                       title=title, width=width, height=height, right=math.ceil(36 + strength_px + years_px), grid=False,
+    st, span, burst = (text(k, lang=lang) for k in ("themes.strength", "themes.burst_span", "themes.hover_burst"))
+    strength_px = CHAR_PX * max(len(st), *(len(s) for s in strengths))
+    years_px = CHAR_PX * max(len(span), *(len(s) for s in spans))
+    fig = _year_figure([*(_short(k) for k in bursts["keyword"].astype(str)), text("themes.header_keywords", lang=lang)],
+                       np.append(rows, n), (-0.6, n + 0.6), title=title, width=width, height=height, lang=lang,
+                       right=math.ceil(36 + strength_px + years_px), grid=False,
                        x_range=lambda px: (first_year - 0.8, last_year + 0.8))
     fig.add_trace(_bars(np.full(n, first_year - 0.5), np.full(n, last_year + 0.5), rows, 0.08, TIMELINE_COLOR, None, "time line"))
     for i in range(n):
-        hover = f"<b>{_esc(bursts['keyword'].iloc[i])}</b><br>Strength: {strengths[i]}<br>Burst: {spans[i]}"
+        hover = f"<b>{_esc(bursts['keyword'].iloc[i])}</b><br>{st}: {strengths[i]}<br>{burst}: {spans[i]}"
         fig.add_trace(_bars(start[i : i + 1] - 0.5, end[i : i + 1] + 0.5, rows[i : i + 1], 0.3, BURST_COLOR, hover, f"burst {i}"))
-    for y, a, b in zip([n, *rows], ["Strength", *strengths], ["Begin–End", *spans], strict=True):
-        for text, anchor, shift in ((a, "right", 12 + strength_px), (b, "left", 12 + strength_px + 14)):
-            fig.add_annotation(text=_esc(text), xref="paper", yref="y", x=1, y=y, xanchor=anchor, yanchor="middle",
+    for y, a, b in zip([n, *rows], [st, *strengths], [span, *spans], strict=True):
+        for label, anchor, shift in ((a, "right", 12 + strength_px), (b, "left", 12 + strength_px + 14)):
+            fig.add_annotation(text=_esc(label), xref="paper", yref="y", x=1, y=y, xanchor=anchor, yanchor="middle",
                                xshift=shift, showarrow=False, font=dict(size=12, color=LABEL_COLOR))
     return fig
 
 
 def _bands(nodes: pd.DataFrame, links: pd.DataFrame, left: np.ndarray, top: np.ndarray, heights: np.ndarray,
-           colors: np.ndarray) -> list[go.Scatter]:
+           colors: np.ndarray, lang: str) -> list[go.Scatter]:
     """The links as filled bands, stacked on each node's side in the order of the nodes at their other ends."""
     index = {(p, int(k)): i for i, (p, k) in enumerate(zip(nodes["period"], nodes["theme"], strict=True))}
     ends = []
@@ -278,13 +293,15 @@ def _bands(nodes: pd.DataFrame, links: pd.DataFrame, left: np.ndarray, top: np.n
             rows = rows[np.argsort(other[rows], kind="stable")]
             y[rows] = top[node] - (heights[node] - width[rows].sum()) / 2 - np.concatenate([[0.0], np.cumsum(width[rows])[:-1]])
     traces = []
+    sh, inc, jac = (text(k, lang=lang) for k in ("themes.shared", "themes.hover_inclusion", "themes.hover_jaccard"))
     for i, (s, t) in enumerate(zip(src, dst, strict=True)):
         row = links.iloc[i]
         words = [_esc(k.strip()) for k in str(row["shared"]).split(";") if k.strip()]
         shared = "<br>".join("; ".join(words[j : j + 5]) for j in range(0, len(words), 5))  # 5 keywords a line
+        inclusion, jaccard = (_n(f"{float(row[c]):.3f}", lang) for c in ("inclusion", "jaccard"))
         hover = (f"<b>{_esc(nodes['name'].iloc[s])} → {_esc(nodes['name'].iloc[t])}</b><br>{_esc(nodes['period'].iloc[s])} → "
-                 f"{_esc(nodes['period'].iloc[t])}<br>Shared keywords ({int(row['n_shared'])}): {shared}<br>"
-                 f"Inclusion: {float(row['inclusion']):.3f}<br>Jaccard: {float(row['jaccard']):.3f}")
+                 f"{_esc(nodes['period'].iloc[t])}<br>{sh} ({int(row['n_shared'])}): {shared}<br>"
+                 f"{inc}: {inclusion}<br>{jac}: {jaccard}")
         x, y = _band(left[s] + NODE_PX, left[t], y_out[i], y_in[i], w_out[i], w_in[i])
         fill = with_alpha([colors[s]], 0.35)[0]
         traces.append(go.Scatter(x=x, y=y, mode="lines", fill="toself", fillcolor=fill, line=dict(width=0, color=fill),
@@ -337,12 +354,13 @@ def _axis(title: str | None, span: tuple[float, float], ticks: tuple, *, line: b
 
 
 def _year_figure(labels: list[str], rows: np.ndarray, span: tuple[float, float], *, title: str | None, width: int, height: int,
-                 right: int, grid: bool, x_range: Callable[[float], tuple[float, float]]) -> go.Figure:
+                 right: int, grid: bool, x_range: Callable[[float], tuple[float, float]], lang: str) -> go.Figure:
     """A figure with a row per keyword (room on the left for the longest label) and a year axis."""
     left = max(40, min(math.ceil(CHAR_PX * max(len(s) for s in labels) + 20), int(0.45 * width)))
     fig = go.Figure(layout=_layout(width, height, {"l": left, "r": right, "t": 40 if title else 20, "b": 50}, title))
     years = x_range(plot_w := width - left - right)
-    return fig.update_layout(xaxis=_axis("Year", years, nice_ticks(*years, np.clip(plot_w / 70, 3, 12), integer=True)),
+    year = text("themes.axis_year", lang=lang)
+    return fig.update_layout(xaxis=_axis(year, years, nice_ticks(*years, np.clip(plot_w / 70, 3, 12), integer=True)),
                              yaxis=_axis(None, span, (rows, labels), line=False, grid=grid))
 
 
@@ -367,5 +385,10 @@ def _short(text: str) -> str:
     return text if len(text) <= MAX_LABEL_LENGTH else text[:MAX_LABEL_LENGTH] + "..."
 
 
-def _esc(text: object) -> str:
-    return html.escape(str(text), quote=False)
+def _esc(value: object) -> str:
+    return html.escape(str(value), quote=False)
+
+
+def _n(digits: str, lang: str) -> str:
+    """A number formatted the English way, as ``lang`` writes it (decimal comma, no-break space)."""
+    return localize(digits, lang=lang)
