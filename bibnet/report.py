@@ -182,8 +182,9 @@ def _layout_sentence(layout: LayoutParams, rows: list[NetworkSummary], lang: str
     if layout.method == "approximate" or any(str(s.layout_method).startswith("barnes-hut") for s in rows):
         out += text("methods.approximate", lang=lang)
     quality = [f"{_n(s.layout_quality, lang)} ({_field_name(s, lang)})" for s in rows if s.layout_quality is not None]
+    packed = any(s.components > 1 and s.layout_quality is not None for s in rows)
     return out + ")" + (text("methods.layout_quality", lang=lang, quality=join(quality, lang=lang, clauses=True))
-                        if quality else "") + "."
+                        if quality else "") + "." + (text("methods.packed", lang=lang) if packed else "")
 
 
 def _software_sentence(software: Mapping[str, str] | None, lang: str) -> str:

@@ -13,6 +13,7 @@ from test_layout import assert_standard, planted
 import bibnet
 from bibnet import layout as layout_module
 from bibnet.layout import EPSILON, _pack_components, layout
+from bibnet.report import methods_text
 
 WOS = Path(__file__).parent / "data" / "wos"
 
@@ -149,3 +150,14 @@ def test_real_map_with_a_lone_keyword(monkeypatch):
     share = main_share(c, labels)
     assert share.min() >= 0.85  # 1.0 wide, 0.91 high
     assert main_share(unpacked(weights, monkeypatch), labels).min() < 0.3  # was 0.28 of the height
+
+
+def test_methods_say_when_parts_were_packed():
+    corpus = bibnet.read(WOS / "tab" / "rmp_savedrecs.txt", WOS / "tab" / "labnetwork_savedrecs.txt")
+    apart = bibnet.build_network(corpus, keywords="all", min_occurrences=4).layout()
+    whole = bibnet.build_network(corpus, keywords="all", min_occurrences=4, largest_component=True).layout()
+    assert (apart.summary().components, whole.summary().components) == (2, 1)
+    sentence = "The unconnected parts of a map were placed in rows below its largest connected part"
+    assert sentence in methods_text([apart.summary()])
+    assert sentence not in methods_text([whole.summary()])
+    assert "Несвязанные части карты размещены рядами" in methods_text([apart.summary()], lang="ru")
