@@ -40,7 +40,7 @@ from bibnet.sources import SOURCES
 DEFAULT_COLUMNS = ("UT", "PT", "DI", "TI", "SO", "DT", "DE", "ID", "PY", "TC", "Z9", "DA")
 #: Tags a keyword network uses (``read(..., lean=True)``): the keyword fields, year and
 #: citations for the scores, and what duplicates are recognised and chosen by.
-NETWORK_COLUMNS = ("UT", "PT", "DI", "TI", "DE", "ID", "PY", "TC", "DA")
+NETWORK_COLUMNS = ("UT", "PT", "DI", "TI", "SO", "DE", "ID", "PY", "TC", "DA")  # SO: the report lists sources
 #: Column of :attr:`Corpus.records` naming each record's database (a key of :data:`~bibnet.sources.SOURCES`).
 SOURCE_COLUMN = "DB"
 #: Keyword fields, which a lean read keeps split (:attr:`Corpus.keyword_fields`), not as text.

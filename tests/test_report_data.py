@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -93,9 +94,12 @@ def test_networks_of_other_records_get_rows_of_their_own(networks, corpus):
         other.records["TI"].iloc[rows[np.array(first_lab) - n_rmp]].astype(object))
 
 
-def test_a_lean_read_has_no_source_column(networks):
-    lean = bibnet.read(DATA / "rmp_savedrecs.txt", lean=True)
-    data = report_data({"lean": bibnet.build_network(lean, min_occurrences=3)})
+def test_documents_show_the_columns_the_records_have(networks):
+    lean = bibnet.read(DATA / "rmp_savedrecs.txt", lean=True)  # what the command line reads: with SO
+    net = bibnet.build_network(lean, min_occurrences=3)
+    assert set(report_data({"lean": net})["docs"]) == set(DOC_COLUMNS)
+    without = dataclasses.replace(net, records=net.records.drop(columns="SO"))
+    data = report_data({"lean": without})
     assert "source" not in data["docs"] and set(data["docs"]) == set(DOC_COLUMNS) - {"source"}
 
 
