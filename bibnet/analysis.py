@@ -292,18 +292,19 @@ def _figures(nets: dict[str, Network], fig_dir: Path, params: AnalysisParams, st
         if len(net) == 0:
             continue
         title, lang = names[name], params.lang
-        views = {"network": (text("figure.network", lang=lang, field=title), plot(net))}
+        views = {"network": (text("figure.network", lang=lang, field=title), plot(net, lang=lang))}
         indexed = field_label("indexed", field_name("indexed", nets[name].summary().sources), lang=lang)
         for overlay in [*OVERLAY_TITLES, *(["author_share"] if name == "all" else [])]:
             caption = text(f"figure.overlay_{overlay}", lang=lang, field=title, indexed=indexed)
-            views[f"overlay_{overlay}"] = (caption, plot(net, overlay=overlay))
-        views["density"] = (text("figure.density", lang=lang, field=title), plot(net, density=True))
-        views["density_cluster"] = (text("figure.density_cluster", lang=lang, field=title), plot(net, density="cluster"))
+            views[f"overlay_{overlay}"] = (caption, plot(net, overlay=overlay, lang=lang))
+        views["density"] = (text("figure.density", lang=lang, field=title), plot(net, density=True, lang=lang))
+        views["density_cluster"] = (text("figure.density_cluster", lang=lang, field=title),
+                                    plot(net, density="cluster", lang=lang))
         if name == "all":  # Figure 2, as many keywords as Table 2 lists per field
             n = params.top_per_field
             views[f"top{n}_author_vs_indexed"] = (
                 text("figure.top_keywords", lang=lang, field=title, n=min(n, len(net)), indexed=indexed),
-                top_keywords_figure(vosviewer_items(net), net.links(), n=n, color="author_share"))
+                top_keywords_figure(vosviewer_items(net), net.links(), n=n, color="author_share", lang=lang))
         for view, (caption, fig) in views.items():
             step(f"{title}: figure {view}")
             fig.update_layout(title=caption)

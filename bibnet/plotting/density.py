@@ -31,12 +31,12 @@ from bibnet.plotting.network import (
     drawable,
     empty_figure,
     fit_frame,
-    hover_texts,
     item_sizes,
     label_boxes,
     label_trace,
 )
 from bibnet.plotting.raster import image_trace
+from bibnet.plotting.wording import check_lang, column_name, hover_texts
 
 #: Kernel width ``h``. VOSviewer's default is undocumented; 0.2 of the mean item distance gives
 #: peaks about as wide as a cluster's core, close to what VOSviewer's density view shows.
@@ -53,6 +53,7 @@ def density_figure(
     width: int = 900,
     height: int | None = None,
     scale: float = 1.0,
+    lang: str = "en",
 ) -> go.Figure:
     """Plotly figure of the item density of a keyword map, labels on top.
 
@@ -69,15 +70,23 @@ def density_figure(
         Figure title (plain text).
     width, height, scale
         Canvas size in pixels and VOSviewer's scale factor of the labels.
+    lang
+        Language of the hover texts and their numbers (:mod:`bibnet.texts`: ``"en"``, ``"ru"`` or
+        ``"kk"``). Keyword labels are never translated.
 
     Returns
     -------
     plotly.graph_objects.Figure
         A heatmap (values 0..1) and a text trace of labels that do not overlap; hovering an item
         shows its weights and scores.
+
+    Raises
+    ------
+    OptionError
+        Unknown language or weight column, or a kernel width that is not positive.
     """
     canvas = _canvas(items, weight=weight, kernel_width=kernel_width, title=title, width=width, height=height,
-                     scale=scale)
+                     scale=scale, lang=lang)
     if isinstance(canvas, go.Figure):
         return canvas
     z = item_density(canvas.x, canvas.y, canvas.w, canvas.gx, canvas.gy, kernel_width=kernel_width)
@@ -96,6 +105,7 @@ def cluster_density_figure(
     width: int = 900,
     height: int | None = None,
     scale: float = 1.0,
+    lang: str = "en",
 ) -> go.Figure:
     """Plotly figure of the cluster density of a keyword map (VOSviewer's second density view).
 
@@ -104,8 +114,8 @@ def cluster_density_figure(
     items
         As for :func:`density_figure`, with a ``cluster`` column (1-based, ``<NA>`` for none);
         items without a cluster count with the grey of the network view.
-    weight, kernel_width, title, width, height, scale
-        As for :func:`density_figure`: the same kernel, grid and labels.
+    weight, kernel_width, title, width, height, scale, lang
+        As for :func:`density_figure`: the same kernel, grid, labels and hover texts.
 
     Returns
     -------
@@ -118,10 +128,11 @@ def cluster_density_figure(
     OptionError
         No item has a cluster, or as for :func:`density_figure`.
     """
+    check_lang(lang)
     if "cluster" not in items.columns or not np.isfinite(as_float(items["cluster"])).any():
         raise OptionError("the cluster density needs clusters; cluster the network before plotting it")
     canvas = _canvas(items, weight=weight, kernel_width=kernel_width, title=title, width=width, height=height,
-                     scale=scale)
+                     scale=scale, lang=lang)
     if isinstance(canvas, go.Figure):
         return canvas
     rgb = hex_rgb(cluster_colors(canvas.items["cluster"]))
@@ -170,6 +181,7 @@ class _Canvas:
     diameter: np.ndarray
     labels: Labels
     title: str | None
+    lang: str = "en"
 
     def figure(self, density: go.Heatmap | go.Image) -> go.Figure:
         """The density trace with hover circles and labels on top."""
@@ -178,23 +190,24 @@ class _Canvas:
         fig.add_trace(density)
         fig.add_trace(go.Scatter(  # invisible circles that carry the hover texts
             x=self.x.round(5), y=self.y.round(5), mode="markers", marker=dict(size=self.diameter.round(2), opacity=0),
-            hovertext=list(hover_texts(self.items)), hoverinfo="text", showlegend=False,
-            name=html.escape(self.weight, quote=False),
+            hovertext=list(hover_texts(self.items, lang=self.lang)), hoverinfo="text", showlegend=False,
+            name=html.escape(self.weight if self.lang == "en" else column_name(self.weight, lang=self.lang), quote=False),
         ))
         fig.add_trace(label_trace(self.items, self.labels, self.diameter, self.frame))
         return fig
 
 
 def _canvas(items: pd.DataFrame, *, weight: str, kernel_width: float, title: str | None, width: int,
-            height: int | None, scale: float) -> _Canvas | go.Figure:
+            height: int | None, scale: float, lang: str) -> _Canvas | go.Figure:
     """The shared set-up of a density view, or the empty figure when there is nothing to draw."""
+    check_lang(lang)
     if weight not in items.columns:
         raise OptionError(f"cannot weight the density by {weight!r}: no such column")
     if not kernel_width > 0:
         raise OptionError(f"kernel width must be positive, got {kernel_width}")
     items = drawable(items)
     if items.empty:
-        return empty_figure(title, width=width, height=height or round(0.75 * width))
+        return empty_figure(title, width=width, height=height or round(0.75 * width), lang=lang)
     diameter, font = item_sizes(items[weight], scale=scale)
     labels = label_boxes(items, font)
     frame = fit_frame(items, width=width, height=height, right=10, title=title,
@@ -202,7 +215,7 @@ def _canvas(items: pd.DataFrame, *, weight: str, kernel_width: float, title: str
     w = np.nan_to_num(items[weight].to_numpy(dtype=np.float64, na_value=np.nan), nan=0.0).clip(min=0.0)
     return _Canvas(items, weight, items["x"].to_numpy(np.float64), items["y"].to_numpy(np.float64), w,
                    _grid(frame.x_range, frame.px_per_unit), _grid(frame.y_range, frame.px_per_unit), frame, diameter,
-                   labels, title)
+                   labels, title, lang)
 
 
 def item_density(x: np.ndarray, y: np.ndarray, w: np.ndarray, gx: np.ndarray, gy: np.ndarray, *,

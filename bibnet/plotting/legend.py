@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 
 from bibnet.plotting.colors import score_range
 from bibnet.plotting.labels import MAP_FONT, text_widths
+from bibnet.texts import localize
 
 LEGEND_FONT = 12  # px, plotly's default legend font
 SIZE_FONT = 11  # px, numbers of the size legend
@@ -52,11 +53,13 @@ def size_values(weights: np.ndarray, *, variation: float = 0.5) -> list[float]:
 
 
 def size_legend_traces(values: list[float], diameters: list[float], *, x_px: float, y_px: float,
-                       px_per_unit: float, origin: tuple[float, float], title: str) -> list[go.Scatter]:
+                       px_per_unit: float, origin: tuple[float, float], title: str,
+                       lang: str = "en") -> list[go.Scatter]:
     """Nested circles standing on one point, each with a dotted leader to its number on the right.
 
     ``x_px, y_px`` is the left end of the circles' common bottom, in pixels from ``origin`` (the
-    data point of the plot area's lower left corner), y upwards.
+    data point of the plot area's lower left corner), y upwards. ``title`` is the weight's name as
+    the reader sees it; the numbers are written for ``lang``.
     """
     if not values:
         return []
@@ -79,7 +82,7 @@ def size_legend_traces(values: list[float], diameters: list[float], *, x_px: flo
         go.Scatter(x=to_x(dots_x).round(5), y=to_y(dots_y).round(5), mode="markers",
                    marker=dict(size=1.5, color=LEGEND_INK, opacity=1.0, line=dict(width=0)), **common),
         go.Scatter(x=to_x([text_x] * len(values)).round(5), y=to_y(tops).round(5), mode="text",
-                   text=[_number(v) for v in values], textposition="middle right",
+                   text=[_number(v, lang) for v in values], textposition="middle right",
                    textfont=dict(size=SIZE_FONT, color=LEGEND_INK, family=MAP_FONT), **common),
         go.Scatter(x=to_x([x_px]).round(5), y=to_y([max(tops) + SIZE_FONT + _GAP]).round(5), mode="text",
                    text=[title], textposition="middle right",
@@ -87,12 +90,13 @@ def size_legend_traces(values: list[float], diameters: list[float], *, x_px: flo
     ]
 
 
-def size_legend_extent(values: list[float], diameters: list[float], title: str) -> tuple[float, float]:
-    """Width and height (px) the size legend needs."""
+def size_legend_extent(values: list[float], diameters: list[float], title: str, *,
+                       lang: str = "en") -> tuple[float, float]:
+    """Width and height (px) the size legend needs, its numbers written for ``lang``."""
     if not values:
         return 0.0, 0.0
     big = max(diameters)
-    numbers = float(np.max(text_widths([_number(v) for v in values], [SIZE_FONT] * len(values))))
+    numbers = float(np.max(text_widths([_number(v, lang) for v in values], [SIZE_FONT] * len(values))))
     width = max(big + 3 * _GAP + numbers, float(text_widths([title], [SIZE_FONT])[0]))
     return width, max(_number_heights(list(diameters))) + 2 * SIZE_FONT + _GAP
 
@@ -112,23 +116,24 @@ def legend_width(names: list[str]) -> float:
     return 40.0 + float(np.max(text_widths(names, [LEGEND_FONT] * len(names)))) + 10.0
 
 
-def side_width(names: list[str], scores: np.ndarray | None, color_range: tuple[float, float] | None) -> float:
-    """Width (px) of the cluster legend, or (``scores`` given) of the colour bar with its ticks and title."""
+def side_width(names: list[str], scores: np.ndarray | None, color_range: tuple[float, float] | None, *,
+               lang: str = "en") -> float:
+    """Width (px) of the cluster legend, or (``scores`` given) of the colour bar with its ticks (written for ``lang``)."""
     if scores is None:
         return legend_width(names)
     vmin, vmax = color_range if color_range is not None else score_range(scores)
-    ticks = [tick_text(t) for t in np.linspace(vmin, vmax, 5)] if np.isfinite(vmin) else []
+    ticks = [tick_text(t, lang=lang) for t in np.linspace(vmin, vmax, 5)] if np.isfinite(vmin) else []
     tick_w = float(np.max(text_widths(ticks, [LEGEND_FONT] * len(ticks)))) if ticks else 0.0
     return max(30 + 14 + 6 + tick_w + 8 + 16, legend_width(names))
 
 
-def tick_text(value: float) -> str:
-    """Colour-bar tick text: at most six decimals, no trailing zeros (2015.5, 0.35, 20)."""
-    return f"{value:.6f}".rstrip("0").rstrip(".")
+def tick_text(value: float, *, lang: str = "en") -> str:
+    """Colour-bar tick text: at most six decimals, no trailing zeros (2015.5, 0.35, 20; ``2015,5`` in ru, kk)."""
+    return localize(f"{value:.6f}".rstrip("0").rstrip("."), lang=lang)
 
 
-def _number(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2g}"
+def _number(value: float, lang: str) -> str:
+    return localize(f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2g}", lang=lang)
 
 
 def _round2(value: float, *, down: bool = False) -> float:

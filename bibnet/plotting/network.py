@@ -26,6 +26,8 @@ from bibnet.plotting.labels import MAP_FONT, MAX_LABEL_LENGTH, Labels, label_box
 from bibnet.plotting.legend import side_width, size_legend_extent, size_legend_traces, size_values, tick_text
 from bibnet.plotting.links import link_traces
 from bibnet.plotting.links import segments as _segments
+from bibnet.plotting.wording import check_lang, cluster_name, column_name, hover_texts, missing_name
+from bibnet.texts import text
 
 __all__ = ["FONT", "LABEL_COLOR", "MAP_FONT", "MAX_LABEL_LENGTH", "OVERLAYS", "Frame", "Labels", "_segments",
            "canvas_scale", "label_boxes", "network_figure"]
@@ -87,6 +89,7 @@ def network_figure(
     height: int | None = None,
     scale: float = 1.0,
     curved_links: bool = False,
+    lang: str = "en",
 ) -> go.Figure:
     """Plotly figure of a keyword map: the network view or an overlay.
 
@@ -117,6 +120,9 @@ def network_figure(
         VOSviewer's scale factor of circles, labels and links.
     curved_links
         Draw links as curves (quadratic Bézier) instead of straight lines.
+    lang
+        Language of legends, hover texts, colour bar and size legend, and of their numbers
+        (:mod:`bibnet.texts`: ``"en"``, ``"ru"`` or ``"kk"``). Keyword labels are never translated.
 
     Returns
     -------
@@ -126,8 +132,9 @@ def network_figure(
     Raises
     ------
     OptionError
-        Unknown colour or size column, or items without any coordinates.
+        Unknown language, colour or size column, or items without any coordinates.
     """
+    check_lang(lang)
     color = OVERLAYS.get(color, color)
     if color != "cluster" and color not in items.columns:
         raise OptionError(f"cannot colour by {color!r}: no such column; expected 'cluster' or one of "
@@ -138,7 +145,7 @@ def network_figure(
         raise OptionError(f"max_links must be at least 0, got {max_links}")
     items = drawable(items)
     if items.empty:
-        return empty_figure(title, width=width, height=height or round(0.75 * width))
+        return empty_figure(title, width=width, height=height or round(0.75 * width), lang=lang)
 
     factor = canvas_scale(width, height)
     diameter, font = item_sizes(items[size], scale=scale)
@@ -146,15 +153,15 @@ def network_figure(
     weight = items[size].to_numpy(dtype=np.float64, na_value=np.nan)
     labels = label_boxes(items, font)
     colors = cluster_colors(items["cluster"]) if color == "cluster" else None
-    hover = hover_texts(items)
-    circles = cluster_traces(items, diameter, colors, hover) if colors is not None else \
-        score_traces(items, color, diameter, hover, color_range)
+    hover = hover_texts(items, lang=lang)
+    circles = cluster_traces(items, diameter, colors, hover, lang=lang) if colors is not None else \
+        score_traces(items, color, diameter, hover, color_range, lang=lang)
     values = size_values(weight)
     ticks = item_sizes(pd.Series(np.r_[weight, values]), scale=scale)[0][len(weight):] * factor
-    legend_w, legend_h = size_legend_extent(values, list(ticks), _score_name(size))
+    legend_w, legend_h = size_legend_extent(values, list(ticks), column_name(size, lang=lang), lang=lang)
     names = [html.unescape(t.name) for t in circles if t.showlegend is not False and t.name]
     values_c = items[color].to_numpy(dtype=np.float64, na_value=np.nan) if colors is None else None
-    side = side_width(names, values_c, color_range)
+    side = side_width(names, values_c, color_range, lang=lang)
     side = int(np.ceil(max(side, legend_w + 12) + 14))  # inside the axes, so plotly draws the size legend
     entries = 20 * len(names) + 16 if colors is not None else 260  # colour bar and "No score" above the size legend
     frame = frame_with_labels(items, labels, diameter, weight, width=width, height=height, side=side, title=title,
@@ -169,7 +176,7 @@ def network_figure(
     fig.add_trace(label_trace(items, labels, diameter, frame, weight=weight))
     fig.add_traces(size_legend_traces(values, list(ticks), x_px=frame.plot_size[0] - frame.side + 12, y_px=4,
                                       px_per_unit=frame.px_per_unit, origin=(frame.x_range[0], frame.y_range[0]),
-                                      title=_score_name(size)))
+                                      title=column_name(size, lang=lang), lang=lang))
     return fig
 
 
@@ -277,22 +284,22 @@ def item_sizes(weights: pd.Series, *, scale: float = 1.0) -> tuple[np.ndarray, n
 
 
 def cluster_traces(items: pd.DataFrame, diameter: np.ndarray, colors: np.ndarray,
-                   hover: np.ndarray) -> list[go.Scatter]:
-    """One marker trace per cluster (legend entry ``Cluster k (n)``), unclustered items last."""
+                   hover: np.ndarray, *, lang: str = "en") -> list[go.Scatter]:
+    """One marker trace per cluster (legend entry ``Cluster k (n)`` in ``lang``), unclustered items last."""
     cluster = items["cluster"].to_numpy(dtype=np.float64, na_value=np.nan)
     keys = [float(k) for k in np.unique(cluster[np.isfinite(cluster)])] + ([np.nan] if np.isnan(cluster).any() else [])
     traces = []
     for k in keys:
         rows = np.flatnonzero(np.isnan(cluster) if np.isnan(k) else cluster == k)
         rows = _small_first(rows, diameter)
-        name = f"No cluster ({len(rows)})" if np.isnan(k) else f"Cluster {int(k)} ({len(rows)})"
+        name = cluster_name(k, len(rows), lang=lang)
         traces.append(_markers(items, rows, diameter, colors[rows[0]], hover, name))
     return traces
 
 
 def score_traces(items: pd.DataFrame, column: str, diameter: np.ndarray, hover: np.ndarray,
-                 color_range: tuple[float, float] | None) -> list[go.Scatter]:
-    """Overlay markers coloured by ``column`` plus an invisible trace carrying the colour bar."""
+                 color_range: tuple[float, float] | None, *, lang: str = "en") -> list[go.Scatter]:
+    """Overlay markers coloured by ``column`` plus an invisible trace carrying the colour bar (texts in ``lang``)."""
     values = items[column].to_numpy(dtype=np.float64, na_value=np.nan)
     vmin, vmax = color_range if color_range is not None else score_range(values)
     has = np.isfinite(values)
@@ -301,20 +308,20 @@ def score_traces(items: pd.DataFrame, column: str, diameter: np.ndarray, hover: 
         rows = np.flatnonzero(has)
         rows = _small_first(rows, diameter)
         traces.append(_markers(items, rows, diameter, list(score_colors(values[rows], vmin, vmax)), hover,
-                               _score_name(column), showlegend=False))
+                               column_name(column, lang=lang), showlegend=False))
         ticks = np.linspace(vmin, vmax, 5) if vmax > vmin else np.array([vmin])
         traces.append(go.Scatter(
             x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False,
             marker=dict(color=[vmin], cmin=vmin, cmax=vmax if vmax > vmin else vmin + 1, colorscale=viridis_colorscale(),
                         showscale=True, colorbar=dict(
-                            title=dict(text=html.escape(_score_name(column), quote=False), side="right"),
+                            title=dict(text=html.escape(column_name(column, lang=lang), quote=False), side="right"),
                             thickness=14, len=0.5, y=1.0, yanchor="top", x=1.02, xanchor="left", outlinewidth=0,
-                            tickvals=[float(t) for t in ticks], ticktext=[tick_text(t) for t in ticks])),
+                            tickvals=[float(t) for t in ticks], ticktext=[tick_text(t, lang=lang) for t in ticks])),
         ))
     if (~has).any():
         rows = np.flatnonzero(~has)
         rows = _small_first(rows, diameter)
-        traces.append(_markers(items, rows, diameter, MISSING_SCORE_COLOR, hover, f"No score ({len(rows)})"))
+        traces.append(_markers(items, rows, diameter, MISSING_SCORE_COLOR, hover, missing_name(len(rows), lang=lang)))
     return traces
 
 
@@ -343,24 +350,11 @@ def label_trace(items: pd.DataFrame, labels: Labels, diameter: np.ndarray, frame
     )
 
 
-def hover_texts(items: pd.DataFrame) -> np.ndarray:
-    """Hover text of each item: label (escaped), cluster, weights and scores."""
-    lines = [np.array([f"<b>{html.escape(str(t), quote=False)}</b>" for t in items["label"]], dtype=object)]
-    cluster = items["cluster"].to_numpy(dtype=np.float64, na_value=np.nan)
-    lines.append(np.array([f"Cluster: {int(c)}" if np.isfinite(c) else "Cluster: none" for c in cluster], dtype=object))
-    for column in items.columns:
-        if column.startswith(("weight<", "score<")):
-            values = items[column].to_numpy(dtype=np.float64, na_value=np.nan)
-            name = html.escape(column[column.index("<") + 1:-1], quote=False)
-            lines.append(np.array([f"{name}: {_format(v, column)}" for v in values], dtype=object))
-    return np.array(["<br>".join(parts) for parts in zip(*lines, strict=True)], dtype=object)
-
-
-def empty_figure(title: str | None, *, width: int, height: int) -> go.Figure:
-    """A blank canvas saying there is nothing to draw (e.g. no keyword meets the threshold)."""
+def empty_figure(title: str | None, *, width: int, height: int, lang: str = "en") -> go.Figure:
+    """A blank canvas saying (in ``lang``) there is nothing to draw (e.g. no keyword meets the threshold)."""
     frame = Frame(width, height, {"l": 10, "r": 10, "t": TOP, "b": 10}, (-1, 1), (-1, 1), 1.0)
     fig = go.Figure(layout=base_layout(frame, title))
-    fig.add_annotation(text="No keywords to show", x=0, y=0, showarrow=False, font=dict(size=16))
+    fig.add_annotation(text=text("network.no_keywords", lang=lang), x=0, y=0, showarrow=False, font=dict(size=16))
     return fig
 
 
@@ -377,19 +371,3 @@ def _markers(items: pd.DataFrame, rows: np.ndarray, diameter: np.ndarray, color,
 def _small_first(rows: np.ndarray, diameter: np.ndarray) -> np.ndarray:
     """Rows by increasing circle size, so that large circles are drawn on top."""
     return rows[np.argsort(diameter[rows], kind="stable")]
-
-
-def _score_name(column: str) -> str:
-    return column[column.index("<") + 1:-1] if column.endswith(">") and "<" in column else column
-
-
-def _format(value: float, column: str) -> str:
-    if not np.isfinite(value):
-        return "n/a"
-    if column == "score<Author keyword share>":
-        return f"{value:.0%}"
-    if column.startswith("weight<"):
-        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
-    return f"{value:.2f}"
-
-

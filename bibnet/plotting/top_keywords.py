@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 
 from bibnet.errors import OptionError
 from bibnet.plotting.network import OVERLAYS, drawable, network_figure
+from bibnet.plotting.wording import check_lang
 
 __all__ = ["top_items", "top_keywords_figure"]
 
@@ -31,6 +32,7 @@ def top_keywords_figure(
     width: int = 900,
     height: int | None = None,
     scale: float = 1.0,
+    lang: str = "en",
 ) -> go.Figure:
     """Overlay of the ``n`` most frequent items and the links among them.
 
@@ -50,8 +52,9 @@ def top_keywords_figure(
         ``(min, max)`` of the colour bar. Default: ``(0, 1)`` for the author keyword share, so
         that a colour reads directly as a share (0: only the database assigned the keyword, 1:
         only authors did); the overlay's default range for other scores.
-    width, height, scale
-        As for :func:`~bibnet.plotting.network_figure`.
+    width, height, scale, lang
+        As for :func:`~bibnet.plotting.network_figure` (``lang``: language of legends, hover texts,
+        colour bar and numbers).
 
     Returns
     -------
@@ -61,8 +64,9 @@ def top_keywords_figure(
     Raises
     ------
     OptionError
-        ``n`` below 1, or as :func:`~bibnet.plotting.network_figure` raises.
+        ``n`` below 1, unknown language, or as :func:`~bibnet.plotting.network_figure` raises.
     """
+    check_lang(lang)
     if n < 1:
         raise OptionError(f"n must be at least 1, got {n}")
     column = OVERLAYS.get(color, color)
@@ -74,7 +78,7 @@ def top_keywords_figure(
     ids = top["id"].to_numpy()
     among = links[links["source"].isin(ids) & links["target"].isin(ids)]
     return network_figure(top, among, color=color, size=size, max_links=len(among), title=title,
-                          color_range=color_range, width=width, height=height, scale=scale)
+                          color_range=color_range, width=width, height=height, scale=scale, lang=lang)
 
 
 def top_items(items: pd.DataFrame, *, n: int, by: str = "weight<Occurrences>") -> pd.DataFrame:

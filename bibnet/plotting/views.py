@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from bibnet.errors import OptionError
 from bibnet.plotting.density import DEFAULT_KERNEL_WIDTH, cluster_density_figure, density_figure
 from bibnet.plotting.network import network_figure
+from bibnet.plotting.wording import check_lang
 from bibnet.readwrite.convert import vosviewer_items
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -28,6 +29,7 @@ def plot(
     width: int = 900,
     height: int | None = None,
     scale: float = 1.0,
+    lang: str = "en",
 ) -> go.Figure:
     """Interactive plotly figure of a laid-out network.
 
@@ -41,19 +43,20 @@ def plot(
     density
         A density view instead (``overlay`` and ``max_links`` are not used): ``True`` or ``"item"``
         for VOSviewer's item density, ``"cluster"`` for its cluster density.
-    title, max_links, kernel_width, width, height, scale
+    title, max_links, kernel_width, width, height, scale, lang
         As in :func:`~bibnet.plotting.network_figure` and :func:`~bibnet.plotting.density_figure`.
 
     Raises
     ------
     OptionError
-        ``density`` is not one of those values, or as the figure functions raise.
+        ``density`` is not one of those values, unknown language, or as the figure functions raise.
     """
+    check_lang(lang)
     if density not in (False, True, "item", "cluster"):
         raise OptionError(f"density must be True, False, 'item' or 'cluster', got {density!r}")
     items = vosviewer_items(net)
     if density:
         view = cluster_density_figure if density == "cluster" else density_figure
-        return view(items, kernel_width=kernel_width, title=title, width=width, height=height, scale=scale)
+        return view(items, kernel_width=kernel_width, title=title, width=width, height=height, scale=scale, lang=lang)
     return network_figure(items, net.links(), color=overlay, max_links=max_links, title=title, width=width,
-                          height=height, scale=scale)
+                          height=height, scale=scale, lang=lang)
