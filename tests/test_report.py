@@ -16,7 +16,7 @@ from bibnet import AnalysisParams, ClusterParams, LayoutParams, NetworkParams, N
 from bibnet.plotting import density_figure, network_figure
 from bibnet.report import methods_text, write_report
 from bibnet.tables import cluster_table, top_keywords
-from bibnet.texts import PLURAL_FORMS, catalogue, plural
+from bibnet.texts import PLURAL_FORMS, catalogue, number, plural
 
 NASTY = ["<script>alert(1)</script>", "=cmd|' /C calc'!A0", "50% & 100\\%"]
 DATA = Path(__file__).parent / "data" / "gold_coffee_obesity" / "vosviewer"
@@ -262,3 +262,21 @@ def test_the_pages_texts_are_in_every_catalogue():
     assert plural(3, "page.matches", lang="ru") == "{count} ключевых слова"
     assert plural(21, "page.cites", lang="ru") == "{count} цитирование" and plural(11, "page.cites", lang="ru").endswith("й")
     assert all("|" not in v for v in english.values())  # English texts as the page wrote them before it had languages
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed; the script's number() not checked")
+def test_the_script_writes_numbers_and_picks_forms_as_bibnet_texts():
+    """report.js's number() and form() against bibnet.texts.number and plural, run by node."""
+    script = (Path(__file__).parents[1] / "bibnet" / "report_assets" / "report.js").read_text(encoding="utf-8")
+    functions = "\n".join(re.search(rf"  function {name}\(n\) {{.*?\n  }}", script, flags=re.S).group(0)
+                          for name in ("number", "form"))
+    values = [0, 1, 2, 5, 11, 12, 14, 21, 22, 25, 111, 999, 1000, 12345, 1234567, 0.5, 2.5, 1234.5678, 9543.887, 0.33333,
+              -0.5, -1234.25, 1e-5]
+    for lang in ("en", "ru", "kk"):
+        data = {"lang": lang, "group": "," if lang == "en" else "\u00a0", "decimal": "." if lang == "en" else ","}
+        program = (f"var F = {json.dumps(data)};\n{functions}\n"
+                   f"console.log(JSON.stringify({json.dumps(values)}.map(function (v) {{ return [number(v), form(v)]; }})));")
+        out = json.loads(subprocess.run(["node", "-e", program], capture_output=True, text=True, check=True).stdout)
+        forms = catalogue(lang)["plural.cluster"].split("|")
+        assert [s for s, _ in out] == [number(v, lang=lang) for v in values], lang
+        assert [forms[min(i, len(forms) - 1)] for _, i in out] == [plural(v, "plural.cluster", lang=lang) for v in values]
