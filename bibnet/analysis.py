@@ -232,7 +232,8 @@ def analyze(
              for n in nets for kind, file in (("map", "map.txt"), ("network", "network.txt"), ("json", "map.json"))}
     figure_networks = {caption: shown[n] for caption in figures for n in nets if caption.startswith(f"{shown[n]}: ")}
     write_report(report_path, summaries=list(summaries.values()), tables=made, figures=figures, links=links, methods=methods,
-                 networks={shown[n]: net for n, net in nets.items()}, figure_networks=figure_networks)
+                 networks={shown[n]: net for n, net in nets.items()}, figure_networks=figure_networks, lang=lang,
+                 title=text("page.title", lang=lang))
     files += [methods_path, params_path, report_path]
     return Analysis(networks=nets, summaries=summaries, run=run, files=files, skipped=skipped)
 

@@ -6,7 +6,7 @@ occurs in (columns, not one object per record, so field names are not repeated),
 keyword's documents as a delta-encoded list of row numbers into that table (sorted, so the
 gaps are small numbers). A link's documents are not stored: the page intersects the two
 keywords' lists, which are exactly the records that make the link's strength under full
-counting.
+counting. The data also tells the page how to write numbers and pick plural forms (``format``).
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from bibnet.texts import localize
+
 if TYPE_CHECKING:  # pragma: no cover
     from bibnet.network import Network
 
@@ -26,7 +28,7 @@ DOC_COLUMNS: dict[str, str] = {"title": "TI", "year": "PY", "source": "SO", "doi
 TOP_LINKS = 10
 
 
-def report_data(networks: Mapping[str, Network], *, top_links: int = TOP_LINKS) -> dict[str, Any]:
+def report_data(networks: Mapping[str, Network], *, top_links: int = TOP_LINKS, lang: str = "en") -> dict[str, Any]:
     """The keywords, documents and strongest links of each network, ready for ``json.dumps``.
 
     Parameters
@@ -35,6 +37,8 @@ def report_data(networks: Mapping[str, Network], *, top_links: int = TOP_LINKS) 
         Networks by the name the report shows ("All keywords", ...), in the report's order.
     top_links
         Strongest links kept per keyword (by strength, ties by the other keyword's position).
+    lang
+        Language of the page: its numbers' separators and plural rule (``format``).
 
     Returns
     -------
@@ -43,7 +47,9 @@ def report_data(networks: Mapping[str, Network], *, top_links: int = TOP_LINKS) 
         records have (missing values ``None``); ``fields``: one dict per network with ``name``,
         ``counting``, and per keyword (in ``Network.items`` order) ``labels``, ``clusters``
         (0 = none), ``occurrences``, ``docs`` (delta-encoded row numbers of the document
-        table), ``links`` (positions of the strongest linked keywords) and ``strengths``.
+        table), ``links`` (positions of the strongest linked keywords) and ``strengths``;
+        ``format``: ``lang``, and the thousands ``group`` and ``decimal`` separators that
+        :func:`bibnet.texts.number` writes in it.
     """
     if top_links < 0:
         raise ValueError(f"top_links must be at least 0, got {top_links}")
@@ -65,7 +71,8 @@ def report_data(networks: Mapping[str, Network], *, top_links: int = TOP_LINKS) 
         group = next(i for i, (records, _) in enumerate(groups) if records is net.records)
         fields.append({"name": name, "counting": net.params.counting,
                        **_keywords(net, groups[group][1], int(offsets[group]), top_links)})
-    return {"docs": docs, "fields": fields}
+    number_format = {"lang": lang, "group": localize(",", lang=lang), "decimal": localize(".", lang=lang)}
+    return {"docs": docs, "fields": fields, "format": number_format}
 
 
 def keyword_documents(data: Mapping[str, Any], field: int, keyword: int) -> list[int]:

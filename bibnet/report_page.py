@@ -3,8 +3,15 @@
 :func:`write_report` writes one file that works offline: plotly.js, the page's script and
 style (``bibnet/report_assets``) and all data are embedded, nothing is loaded from elsewhere
 (its Content-Security-Policy forbids it). Every label and title is data: HTML-escaped in the
-page, ``\\u``-escaped in its JSON, and set as text (never as markup) by the script. Every
-string a reader sees is in :data:`TEXT`, so that the page can be translated in one place.
+page, ``\\u``-escaped in its JSON, and set as text (never as markup) by the script.
+
+Every string a reader sees is a ``page.`` text of the catalogue (:mod:`bibnet.texts`), in the
+report's language; the script gets them without the prefix (``page.search`` -> ``T.search``).
+A text the script fills with a count may hold plural forms separated by ``|``, as ``plural.``
+texts do: Russian ``one|few|many`` ("встречается 1 раз|... 2 раза|... 5 раз"), English and
+Kazakh one form. The script picks the form by the rule of :func:`bibnet.texts.plural` and
+writes numbers as :func:`bibnet.texts.number` does, with the separators the page's data gives
+(``D.format``), never with the browser's locale.
 """
 
 from __future__ import annotations
@@ -25,48 +32,11 @@ import plotly.io as pio
 
 from bibnet.report_data import report_data
 from bibnet.tables import format_number, summary_table
+from bibnet.texts import catalogue, localize, number, text
 
 if TYPE_CHECKING:  # pragma: no cover
     from bibnet.network import Network, NetworkSummary
 
-#: Every string of the page a reader sees. ``{name}`` fields are filled in by the page or its script.
-TEXT: dict[str, str] = {
-    "lang": "en",
-    "summary": "Summary",
-    "quality_note": "Quality is the clustering's quality (the Leiden algorithm's CPM objective at the resolution "
-                    "used): higher is better, but it compares clusterings of one map only, not different maps.",
-    "files": "VOSviewer files",
-    "explore": "Explore the map: {field}",
-    "explore_help": "Type a keyword or choose a cluster to highlight its keywords in the figures below; click a "
-                    "keyword (in the list or on the map) to read its documents and strongest links.",
-    "search": "Search keywords",
-    "search_placeholder": "Type a keyword",
-    "all_clusters": "All clusters",
-    "cluster": "Cluster {n} ({count} keywords)",
-    "no_cluster": "No cluster ({count} keywords)",
-    "matches": "{count} keywords",
-    "more_matches": "and {count} more: type more of the keyword to narrow the list",
-    "no_match": "No keyword matches.",
-    "occurrences": "{count} occurrences",
-    "close": "Close",
-    "keyword_meta": "{field}, cluster {cluster}, {count} occurrences",
-    "keyword_meta_none": "{field}, no cluster, {count} occurrences",
-    "links": "Strongest links",
-    "links_help": "Click a link to list the documents that contain both keywords.",
-    "no_links": "This keyword has no links.",
-    "link_item": "{label}: strength {strength}",
-    "documents": "Documents ({count})",
-    "link_title": "{a} and {b}",
-    "link_full": "These {count} documents contain both keywords: their co-occurrences make the link's strength "
-                 "of {strength} (full counting).",
-    "link_fractional": "These {count} documents contain both keywords. The link's strength of {strength} counts "
-                       "them fractionally: each weighs 1/(n - 1) for its n keywords.",
-    "back": "Back to {label}",
-    "show_all": "Show all {count} documents",
-    "untitled": "(no title)",
-    "cites": "{count} citations",
-    "doi": "DOI {doi}",
-}
 FIGURE_TOP = 30  # px above a figure's plot area: plotly's toolbar sits there, clear of the legend
 HIGHLIGHT = "#e6007e"  # ring of a highlighted keyword: a colour none of the cluster colours uses
 _ASSETS = files("bibnet") / "report_assets"
@@ -80,9 +50,10 @@ def write_report(
     figures: Mapping[str, go.Figure],
     links: Mapping[str, str],
     methods: str | None = None,
-    title: str = "Keyword co-occurrence analysis",
+    title: str | None = None,
     networks: Mapping[str, Network] | None = None,
     figure_networks: Mapping[str, str] | None = None,
+    lang: str = "en",
 ) -> None:
     """Write one self-contained HTML report that works offline.
 
@@ -104,7 +75,7 @@ def write_report(
     methods
         Optional Markdown from :func:`~bibnet.report.methods_text`, shown after the summary.
     title
-        Page title and heading (plain text).
+        Page title and heading (plain text); by default ``page.title`` in ``lang``.
     networks
         Networks by the name shown ("All keywords"): each gets a search box, a cluster filter,
         and its keywords' documents and strongest links, which a click on a keyword shows.
@@ -112,6 +83,9 @@ def write_report(
         Figure caption -> key of ``networks``: the figures of each network, whose keywords the
         explorer highlights and whose markers open a keyword when clicked. A network's explorer
         stands before its first figure (or, with none, after the tables).
+    lang
+        Language of the page's own texts, of the summary table and of every number written
+        (:mod:`bibnet.texts`); captions, tables and methods are given already translated.
     """
     networks = dict(networks or {})
     figure_networks = dict(figure_networks or {})
@@ -119,15 +93,17 @@ def write_report(
     if unknown:
         raise ValueError(f"figure_networks names networks not given: {', '.join(unknown)}")
     order = list(networks)
-    data = report_data(networks)
-    body = [f"<h1>{_e(title)}</h1>", f"<h2>{_e(TEXT['summary'])}</h2>", _html_table(_summary(summaries)),
-            f'<p class="note">{_e(TEXT["quality_note"])}</p>']
+    texts = {key.removeprefix("page."): value for key, value in catalogue(lang).items() if key.startswith("page.")}
+    title = texts["title"] if title is None else title
+    data = report_data(networks, lang=lang)
+    body = [f"<h1>{_e(title)}</h1>", f"<h2>{_e(texts['summary'])}</h2>", _html_table(_summary(summaries, lang), lang),
+            f'<p class="note">{_e(texts["quality_note"])}</p>']
     specs, explored = [], set()
     for i, (caption, fig) in enumerate(figures.items(), start=1):
         field = figure_networks.get(caption)
         index = order.index(field) if field is not None else None
         if field is not None and index is not None and index not in explored:
-            body.append(_explorer(index, field))
+            body.append(_explorer(index, field, texts))
             explored.add(index)
         spec, ratio, subtitle = _figure_spec(fig, networks[field] if field is not None else None)
         subtitle = "" if subtitle == caption else subtitle
@@ -136,27 +112,27 @@ def write_report(
                     + f'<div class="figure" id="figure-{i}" style="aspect-ratio: {ratio}"{attrs}></div>')
         specs.append(f'<script type="application/json" id="figure-{i}-data">{_json_for_html(spec)}</script>')
     for caption, df in tables.items():
-        body.append(f"<h2>{_e(caption)}</h2>\n{_html_table(df)}")
-    body += [_explorer(i, name) for i, name in enumerate(order) if i not in explored]
+        body.append(f"<h2>{_e(caption)}</h2>\n{_html_table(df, lang)}")
+    body += [_explorer(i, name, texts) for i, name in enumerate(order) if i not in explored]
     if methods:
         body.append(_markdown_html(methods))
     if links:
-        body.append(f"<h2>{_e(TEXT['files'])}</h2>\n<ul>\n" + "\n".join(
+        body.append(f"<h2>{_e(texts['vosviewer_files'])}</h2>\n<ul>\n" + "\n".join(
             f'<li><a href="{_e(quote(str(target), safe="/"))}">{_e(text)}</a></li>' for text, target in links.items())
             + "\n</ul>")
     script = _asset("report.js")
     if "</script" in script.lower():
         raise ValueError("report.js must not contain '</script'")  # it would end its element early
-    page = _PAGE.format(lang=_e(TEXT["lang"]), title=_e(title), style=_asset("report.css"), plotly=_plotly_js(),
-                        body="\n".join(body), specs="\n".join(specs), text=_json_for_html(TEXT),
+    page = _PAGE.format(lang=_e(texts["html_lang"]), title=_e(title), style=_asset("report.css"), plotly=_plotly_js(),
+                        body="\n".join(body), specs="\n".join(specs), text=_json_for_html(texts),
                         data=_json_for_html(data), script=script)
     Path(path).write_text(page, encoding="utf-8", newline="\n")
 
 
-def _explorer(index: int, name: str) -> str:
+def _explorer(index: int, name: str, texts: Mapping[str, str]) -> str:
     """The place of a network's search box, cluster filter and results (the script fills it in)."""
-    return (f'<section class="explore" data-field="{index}">\n<h2>{_e(TEXT["explore"].format(field=name))}</h2>\n'
-            f'<p class="note">{_e(TEXT["explore_help"])}</p>\n</section>')
+    return (f'<section class="explore" data-field="{index}">\n<h2>{_e(texts["explore"].format(field=name))}</h2>\n'
+            f'<p class="note">{_e(texts["explore_help"])}</p>\n</section>')
 
 
 def _figure_spec(fig: go.Figure, net: Network | None) -> tuple[go.Figure, str, str]:
@@ -192,42 +168,45 @@ def _coord(value: Any) -> float:
     return round(float(value), 5)
 
 
-def _summary(summaries: Sequence[NetworkSummary]) -> pd.DataFrame:
+def _summary(summaries: Sequence[NetworkSummary], lang: str) -> pd.DataFrame:
     """The summary table for readers: counts with thousands separators, quality to 4 significant
     digits, and no layout quality (a raw optimisation value; it stays in summary.json)."""
-    table = summary_table(summaries).drop(columns=["Layout quality"])
+    table = summary_table(summaries, lang=lang).drop(columns=[text("table.layout_quality", lang=lang)])
+    quality = text("table.quality", lang=lang)
     for column in table.columns[1:]:
         values = table[column]
-        text = ["" if pd.isna(v) else f"{v:.4g}" if column == "Quality" else f"{int(v):,}" if float(v).is_integer()
-                else f"{v:,.4f}".rstrip("0") for v in values]  # fractional counting: link strengths with decimals
-        table[column] = pd.Series(text, dtype=object).where(values.notna().to_numpy(), None)
+        cells = ["" if pd.isna(v) else localize(f"{v:.4g}", lang=lang) if column == quality
+                 else number(v, lang=lang) for v in values]  # fractional counting: link strengths with decimals
+        table[column] = pd.Series(cells, dtype=object).where(values.notna().to_numpy(), None)
     table.attrs["numeric"] = list(table.columns[1:])
     return table
 
 
-def _html_table(df: pd.DataFrame) -> str:
+def _html_table(df: pd.DataFrame, lang: str) -> str:
     numeric = [pd.api.types.is_numeric_dtype(df.iloc[:, i]) and not pd.api.types.is_bool_dtype(df.iloc[:, i])
                or str(c) in df.attrs.get("numeric", ()) for i, c in enumerate(df.columns)]
     head = "".join(f'<th{" class=num" if num else ""}>{_e(str(c))}</th>' for c, num in zip(df.columns, numeric, strict=True))
     rows = []
     for row in df.itertuples(index=False, name=None):
-        cells = "".join(f"<td class=num>{_number(v, str(c))}</td>" if num
+        cells = "".join(f"<td class=num>{_number(v, str(c), lang)}</td>" if num
                         else f"<td>{'' if v is None or v is pd.NA else _e(str(v))}</td>"
                         for v, num, c in zip(row, numeric, df.columns, strict=True))
         rows.append(f"<tr>{cells}</tr>")
     return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>"
 
 
-def _number(value: Any, column: str) -> str:
-    """A table number for readers: mean years to one decimal, qualities to 4 significant digits."""
+def _number(value: Any, column: str, lang: str) -> str:
+    """A table number for readers, as the Markdown tables of ``lang`` write it (no thousands
+    separators): mean years to one decimal, qualities to 4 significant digits (a column is
+    recognised by the word for year or quality in its header)."""
     if isinstance(value, str):
         return _e(value)  # already formatted (the summary table)
-    text = format_number(value)
-    if text and "." in text and "year" in column.lower():
-        return f"{float(value):.1f}"
-    if text and "quality" in column.lower():
-        return f"{float(value):.4g}"
-    return text
+    digits = format_number(value)
+    if digits and "." in digits and text("themes.axis_year", lang=lang).lower() in column.lower():
+        digits = f"{float(value):.1f}"
+    elif digits and text("table.quality", lang=lang).lower() in column.lower():
+        digits = f"{float(value):.4g}"
+    return localize(digits, lang=lang)
 
 
 def _markdown_html(text: str) -> str:

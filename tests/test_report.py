@@ -16,6 +16,7 @@ from bibnet import AnalysisParams, ClusterParams, LayoutParams, NetworkParams, N
 from bibnet.plotting import density_figure, network_figure
 from bibnet.report import methods_text, write_report
 from bibnet.tables import cluster_table, top_keywords
+from bibnet.texts import PLURAL_FORMS, catalogue, number, plural
 
 NASTY = ["<script>alert(1)</script>", "=cmd|' /C calc'!A0", "50% & 100\\%"]
 DATA = Path(__file__).parent / "data" / "gold_coffee_obesity" / "vosviewer"
@@ -220,3 +221,62 @@ def test_figures_are_full_width_with_their_title_in_the_page(report):
     spec = json.loads(re.search(r'id="figure-1-data">(.*?)</script>', page, flags=re.S).group(1))
     assert not spec["layout"].get("title") and "width" not in spec["layout"] and spec["layout"]["autosize"] is True
     assert spec["layout"]["margin"]["t"] >= 30  # plotly's toolbar sits above the plot and its legend
+
+
+def test_report_in_kazakh(coffee, tmp_path):
+    items, links = coffee
+    path = tmp_path / "kk.html"
+    write_report(path, summaries=SUMMARIES, tables={"Кластерлер": cluster_table(items, lang="kk")}, figures={},
+                 links={"Барлық кілт сөздер: VOSviewer картасы": "all/map.txt"}, lang="kk")
+    page = without_plotly_js(path.read_text(encoding="utf-8"))
+    assert page.startswith('<!DOCTYPE html>\n<html lang="kk">')
+    assert "<title>Кілт сөздердің бірге кездесуін талдау</title>" in page
+    assert "<h1>Кілт сөздердің бірге кездесуін талдау</h1>" in page
+    assert "<h2>Жиынтық</h2>" in page and "<h2>VOSviewer файлдары</h2>" in page
+    assert "<h2>Summary</h2>" not in page and "VOSviewer files" not in page
+    summary = page.split("<h2>Жиынтық</h2>")[1].split("</table>")[0]
+    assert "<th>Өріс</th>" in summary and "Орналастыру сапасы" not in summary  # no layout quality for readers
+    assert "<td class=num>39\u00a0680</td>" in summary and "<td class=num>0,3123</td>" in summary
+    assert "<td class=num>8\u00a0000,5</td>" in summary and "<td>Барлық кілт сөздер</td>" in summary
+    assert "кластерлеудің сапасы" in page  # the note on quality
+    clusters = page.split("<h2>Кластерлер</h2>")[1].split("</table>")[0]
+    head = re.findall(r"<th[^>]*>(.*?)</th>", clusters)
+    years = [re.findall(r"<td[^>]*>(.*?)</td>", row)[head.index("Орт. жарияланым жылы")] for row in clusters.split("<tr>")[2:]]
+    assert years and all(re.fullmatch(r"\d{4},\d", y) for y in years), years  # one decimal, after a comma
+    texts = json.loads(re.search(r'id="report-text">(.*?)</script>', page, flags=re.S).group(1))
+    assert texts["search"] == "Кілт сөздерді іздеу" and texts["links"] == "Ең күшті байланыстар"
+    assert texts["cites"] == "{count} дәйексөз" and "|" not in texts["matches"]  # a Kazakh noun after a number: one form
+    data = json.loads(re.search(r'id="report-data">(.*?)</script>', page, flags=re.S).group(1))
+    assert data["format"] == {"lang": "kk", "group": "\u00a0", "decimal": ","}
+
+
+def test_the_pages_texts_are_in_every_catalogue():
+    english = {k: v for k, v in catalogue("en").items() if k.startswith("page.")}
+    assert "page.search" in english and "page.link_fractional" in english
+    for lang in ("ru", "kk"):
+        other = catalogue(lang)
+        forms = {k: len(other[k].split("|")) for k in english}
+        counted = {k for k in english if "{count}" in english[k]}
+        assert {k for k, n in forms.items() if n > 1} <= counted  # forms only where the script has a count
+        assert set(forms.values()) <= {1, PLURAL_FORMS[lang]}
+    assert plural(3, "page.matches", lang="ru") == "{count} ключевых слова"
+    assert plural(21, "page.cites", lang="ru") == "{count} цитирование" and plural(11, "page.cites", lang="ru").endswith("й")
+    assert all("|" not in v for v in english.values())  # English texts as the page wrote them before it had languages
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed; the script's number() not checked")
+def test_the_script_writes_numbers_and_picks_forms_as_bibnet_texts():
+    """report.js's number() and form() against bibnet.texts.number and plural, run by node."""
+    script = (Path(__file__).parents[1] / "bibnet" / "report_assets" / "report.js").read_text(encoding="utf-8")
+    functions = "\n".join(re.search(rf"  function {name}\(n\) {{.*?\n  }}", script, flags=re.S).group(0)
+                          for name in ("number", "form"))
+    values = [0, 1, 2, 5, 11, 12, 14, 21, 22, 25, 111, 999, 1000, 12345, 1234567, 0.5, 2.5, 1234.5678, 9543.887, 0.33333,
+              -0.5, -1234.25, 1e-5]
+    for lang in ("en", "ru", "kk"):
+        data = {"lang": lang, "group": "," if lang == "en" else "\u00a0", "decimal": "." if lang == "en" else ","}
+        program = (f"var F = {json.dumps(data)};\n{functions}\n"
+                   f"console.log(JSON.stringify({json.dumps(values)}.map(function (v) {{ return [number(v), form(v)]; }})));")
+        out = json.loads(subprocess.run(["node", "-e", program], capture_output=True, text=True, check=True).stdout)
+        forms = catalogue(lang)["plural.cluster"].split("|")
+        assert [s for s, _ in out] == [number(v, lang=lang) for v in values], lang
+        assert [forms[min(i, len(forms) - 1)] for _, i in out] == [plural(v, "plural.cluster", lang=lang) for v in values]

@@ -1,9 +1,13 @@
-// The report's figures and keyword explorer. Every text shown comes from #report-text (one place
-// to translate), every label and title is data: set with textContent, never parsed as markup.
+// The report's figures and keyword explorer. Every text shown comes from #report-text (the page.
+// texts of the catalogue in the report's language), every label and title is data: set with
+// textContent, never parsed as markup. Numbers are written as bibnet.texts.number writes them,
+// with the separators of D.format (never the browser's locale); a text filled with a count may
+// hold plural forms "one|few|many" (Russian), picked by the rule of bibnet.texts.plural.
 (function () {
   "use strict";
   var T = JSON.parse(document.getElementById("report-text").textContent);
   var D = JSON.parse(document.getElementById("report-data").textContent);
+  var F = D.format;  // {lang, group, decimal}
   var DOI_BASE = "https://doi.org/";
   var FIRST_DOCS = 200;  // documents drawn at once; a button draws the rest (a keyword may have thousands)
   var LISTED = 100;  // keywords listed for a search or cluster; typing more narrows the list
@@ -14,10 +18,26 @@
   var state = D.fields.map(function () { return {query: "", cluster: "", selected: -1}; });
   var decoded = D.fields.map(function () { return {}; });
 
+  // T[key] filled with values: numbers written by number(), the form chosen by values.count.
   function say(key, values) {
-    return T[key].replace(/\{(\w+)\}/g, function (m, k) { return values && k in values ? String(values[k]) : m; });
+    var forms = T[key].split("|"), template = forms[values && "count" in values ? form(values.count) : 0];
+    return (template || forms[forms.length - 1]).replace(/\{(\w+)\}/g, function (m, k) {
+      if (!values || !(k in values)) return m;
+      return typeof values[k] === "number" ? number(values[k]) : String(values[k]);
+    });
   }
-  function number(n) { return Number(n).toLocaleString(T.lang); }
+  function form(n) {  // index of the plural form for n: bibnet.texts.plural's rule
+    if (F.lang !== "ru") return n === 1 ? 0 : 1;
+    if (!Number.isInteger(n)) return 1;  // 2,5 записи: a fraction takes the genitive singular
+    var i = Math.abs(n);
+    return i % 10 === 1 && i % 100 !== 11 ? 0 : i % 10 >= 2 && i % 10 <= 4 && !(i % 100 >= 12 && i % 100 <= 14) ? 1 : 2;
+  }
+  function number(n) {  // bibnet.texts.number: thousands grouped, at most 4 decimals, trailing zeros dropped
+    var x = Number(n), a = Math.abs(x);
+    var digits = Number.isInteger(x) ? String(a) : a.toFixed(4).replace(/0+$/, "").replace(/\.$/, "");
+    var parts = digits.split(".");
+    return (x < 0 ? "-" : "") + parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, F.group) + (parts[1] ? F.decimal + parts[1] : "");
+  }
   function el(tag, props, children) {
     var node = document.createElement(tag);
     Object.keys(props || {}).forEach(function (k) {
@@ -121,7 +141,7 @@
     var select = el("select", {"aria-label": T.all_clusters}, [el("option", {value: "", text: T.all_clusters})]);
     Object.keys(sizes).map(Number).sort(function (a, b) { return (a || Infinity) - (b || Infinity); }).forEach(function (c) {
       select.appendChild(el("option", {value: String(c),
-        text: c ? say("cluster", {n: c, count: number(sizes[c])}) : say("no_cluster", {count: number(sizes[c])})}));
+        text: c ? say("cluster", {n: String(c), count: sizes[c]}) : say("no_cluster", {count: sizes[c]})}));
     });
     var count = el("p", {class: "count"}), list = el("ol", {class: "matches"});
     section.appendChild(el("div", {class: "controls"}, [search, select]));
@@ -134,14 +154,14 @@
       list.textContent = "";
       count.textContent = "";
       if (found) {
-        count.textContent = found.length ? say("matches", {count: number(found.length)}) : T.no_match;
+        count.textContent = found.length ? say("matches", {count: found.length}) : T.no_match;
         count.dataset.count = found.length;
         found.slice(0, LISTED).forEach(function (k) {
           list.appendChild(el("li", {}, [el("button", {class: "keyword", type: "button", text: field.labels[k],
-            title: say("occurrences", {count: number(field.occurrences[k])}), data: {keyword: k},
+            title: say("occurrences", {count: field.occurrences[k]}), data: {keyword: k},
             on: function () { openKeyword(f, k); }})]));
         });
-        if (found.length > LISTED) list.appendChild(el("li", {class: "more-matches", text: say("more_matches", {count: number(found.length - LISTED)})}));
+        if (found.length > LISTED) list.appendChild(el("li", {class: "more-matches", text: say("more_matches", {count: found.length - LISTED})}));
       }
       highlight(f);
     }
@@ -167,12 +187,12 @@
 
   function openKeyword(f, k) {
     var field = D.fields[f], cluster = field.clusters[k];
-    var meta = cluster ? say("keyword_meta", {field: field.name, cluster: cluster, count: number(field.occurrences[k])})
-      : say("keyword_meta_none", {field: field.name, count: number(field.occurrences[k])});
+    var meta = cluster ? say("keyword_meta", {field: field.name, cluster: String(cluster), count: field.occurrences[k]})
+      : say("keyword_meta_none", {field: field.name, count: field.occurrences[k]});
     var links = el("ol", {class: "links"});
     field.links[k].forEach(function (j, n) {
       links.appendChild(el("li", {}, [el("button", {class: "link", type: "button", data: {keyword: j},
-        text: say("link_item", {label: field.labels[j], strength: number(field.strengths[k][n])}),
+        text: say("link_item", {label: field.labels[j], strength: field.strengths[k][n]}),
         on: function () { openLink(f, k, n); }})]));
     });
     open([el("h3", {text: field.labels[k]}), el("p", {class: "note", text: meta}),
@@ -184,7 +204,7 @@
 
   function openLink(f, k, n) {
     var field = D.fields[f], j = field.links[k][n], rows = both(documents(f, k), documents(f, j));
-    var values = {count: number(rows.length), strength: number(field.strengths[k][n])};
+    var values = {count: rows.length, strength: field.strengths[k][n]};
     open([el("h3", {text: say("link_title", {a: field.labels[k], b: field.labels[j]})}),
       el("p", {class: "note", text: say(field.counting === "full" ? "link_full" : "link_fractional", values)}),
       el("button", {class: "keyword back", type: "button", text: say("back", {label: field.labels[k]}),
@@ -197,13 +217,13 @@
       return (cites[b] || 0) - (cites[a] || 0) || (years[b] || 0) - (years[a] || 0) || a - b;
     });
     var list = el("ol", {class: "docs"});
-    var more = el("button", {class: "keyword more", type: "button", text: say("show_all", {count: number(rows.length)}),
+    var more = el("button", {class: "keyword more", type: "button", text: say("show_all", {count: rows.length}),
       on: function () { draw(sorted.length); more.remove(); }});
     function draw(upto) {
       for (var n = list.children.length; n < upto; n++) list.appendChild(documentItem(sorted[n]));
     }
     draw(Math.min(FIRST_DOCS, sorted.length));
-    return [el("h4", {class: "doc-count", data: {count: rows.length}, text: say("documents", {count: number(rows.length)})}),
+    return [el("h4", {class: "doc-count", data: {count: rows.length}, text: say("documents", {count: rows.length})}),
       list, sorted.length > FIRST_DOCS ? more : null].filter(Boolean);
   }
 
@@ -211,7 +231,7 @@
     var d = D.docs, meta = el("div", {class: "meta"});
     if (d.year && d.year[r] != null) meta.appendChild(el("span", {text: String(d.year[r])}));
     if (d.source && d.source[r]) meta.appendChild(el("span", {text: d.source[r]}));
-    if (d.cites && d.cites[r] != null) meta.appendChild(el("span", {text: say("cites", {count: number(d.cites[r])})}));
+    if (d.cites && d.cites[r] != null) meta.appendChild(el("span", {text: say("cites", {count: d.cites[r]})}));
     if (d.doi && d.doi[r]) {
       var path = d.doi[r].split("/").map(encodeURIComponent).join("/");  // a DOI is a path, never a scheme
       meta.appendChild(el("a", {href: DOI_BASE + path, target: "_blank", rel: "noopener noreferrer",
