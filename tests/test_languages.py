@@ -181,10 +181,16 @@ def english_fragments(lang: str) -> dict[str, list[str]]:
 def english_left(files: list[Path], lang: str, *, labels: set[str]) -> dict[str, list[str]]:
     """The English catalogue texts found in ``files`` of a ``lang`` run, by file.
 
-    Keyword labels (``labels``, data) and the names kept in every language are removed first;
-    so are the references of a methods text (published titles) and the comments of a .tex table.
+    What is not reader text in the catalogue's sense is left out: keyword labels (``labels``,
+    data), the names kept in every language, the references of a methods text (published
+    titles), the comments of a .tex table, and in HTML the code (plotly.js, the report's script;
+    the figures' data stay), the report's document data (titles and sources of documents are data too), JSON keys
+    and snake_case identifiers (``id="all_overlay_citations"``).
     """
     fragments = english_fragments(lang)
+    pattern = re.compile("(?<![A-Za-z])(" + "|".join(re.escape(p) for p in sorted(
+        {p for parts in fragments.values() for p in parts}, key=len, reverse=True)) + ")(?![A-Za-z])")
+    kept = sorted(labels | set(NAMES), key=len, reverse=True)
     left = {}
     for path in files:
         content = path.read_text(encoding="utf-8-sig")
@@ -192,10 +198,20 @@ def english_left(files: list[Path], lang: str, *, labels: set[str]) -> dict[str,
             content = "\n".join(line for line in content.splitlines() if not line.startswith("- "))
         if path.suffix == ".tex":
             content = "\n".join(line for line in content.splitlines() if not line.startswith("%"))
-        for label in sorted(labels | set(NAMES), key=len, reverse=True):
-            content = content.replace(label, " ")
-        hits = sorted({p for parts in fragments.values() for p in parts
-                       if re.search(rf"(?<![A-Za-z]){re.escape(p)}(?![A-Za-z])", content)})
+        if path.suffix == ".html":
+            content = re.sub(r"<script>\s*(?:/\*\*|// The report's).*?</script>", " ", content, flags=re.S)  # code
+            content = re.sub(r'<script type="application/json" id="report-data">.*?</script>', " ", content, flags=re.S)
+            content = re.sub(r"<li>[^<]*\((?:19|20)\d\d\)[^<]*</li>", " ", content)  # references
+            content = re.sub(r'"\w+":', " ", content)
+            content = re.sub(r"\b[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+\b", " ", content)
+        hits = []
+        for fragment in sorted(set(pattern.findall(content))):
+            rest = content
+            for label in kept:  # a fragment inside a keyword label or a name is data
+                if fragment in label and label in rest:
+                    rest = rest.replace(label, " ")
+            if re.search(rf"(?<![A-Za-z]){re.escape(fragment)}(?![A-Za-z])", rest):
+                hits.append(fragment)
         if hits:
             left[path.name] = hits
     return left
@@ -253,6 +269,11 @@ def test_the_scan_finds_english(runs, tmp_path):
     assert {"Occurrences", "The maps have"} <= set(english_left([sample], "ru", labels={"design"})["table.md"])
     sample.write_text("| Ключевое слово | Встречаемость |\n| design; maps; keywords | 3 |\n", encoding="utf-8")
     assert english_left([sample], "ru", labels={"design", "maps", "keywords"}) == {}
+    english = runs["en"]  # the English report and figures, read as if they were Russian
+    found = english_left([english / "report.html", english / "figures" / "all_network.html"], "ru",
+                         labels=keyword_labels(english))
+    assert set(found) == {"report.html", "all_network.html"}
+    assert {"Summary", "Search keywords"} <= set(found["report.html"]) and "Cluster" in set(found["all_network.html"])
 
 
 @pytest.mark.parametrize("lang", ["ru", "kk"])
