@@ -238,3 +238,22 @@ def _small_map() -> tuple[pd.DataFrame, pd.DataFrame]:
     keep = r.random(len(i)) < 0.1
     links = pd.DataFrame({"source": i[keep] + 1, "target": j[keep] + 1, "strength": r.integers(1, 5, keep.sum())})
     return items, links
+
+
+def test_plot_passes_curved_links_on():
+    import bibnet
+    from bibnet.plotting import plot
+
+    net = bibnet.build_network(bibnet.read(WOS / "tab" / "rmp_savedrecs.txt"), min_occurrences=5).cluster().layout()
+
+    def points_per_link(fig) -> set[int]:
+        """Points of each drawn link: the runs of coordinates between the NaN gaps of the line traces."""
+        counts = set()
+        for trace in (t for t in fig.data if t.mode == "lines"):
+            x = np.asarray(trace.x, dtype=float)
+            edges = np.flatnonzero(np.diff(np.r_[0, np.isfinite(x).astype(int), 0]))
+            counts |= set((edges[1::2] - edges[::2]).tolist())
+        return counts
+
+    assert points_per_link(plot(net)) == {2}  # straight
+    assert min(points_per_link(plot(net, curved_links=True))) > 2

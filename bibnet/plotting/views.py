@@ -29,6 +29,7 @@ def plot(
     width: int = 900,
     height: int | None = None,
     scale: float = 1.0,
+    curved_links: bool = False,
     lang: str = "en",
 ) -> go.Figure:
     """Interactive plotly figure of a laid-out network.
@@ -43,7 +44,7 @@ def plot(
     density
         A density view instead (``overlay`` and ``max_links`` are not used): ``True`` or ``"item"``
         for VOSviewer's item density, ``"cluster"`` for its cluster density.
-    title, max_links, kernel_width, width, height, scale, lang
+    title, max_links, kernel_width, width, height, scale, curved_links, lang
         As in :func:`~bibnet.plotting.network_figure` and :func:`~bibnet.plotting.density_figure`.
 
     Raises
@@ -59,4 +60,4 @@ def plot(
         view = cluster_density_figure if density == "cluster" else density_figure
         return view(items, kernel_width=kernel_width, title=title, width=width, height=height, scale=scale, lang=lang)
     return network_figure(items, net.links(), color=overlay, max_links=max_links, title=title, width=width,
-                          height=height, scale=scale, lang=lang)
+                          height=height, scale=scale, curved_links=curved_links, lang=lang)
