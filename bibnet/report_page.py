@@ -18,14 +18,12 @@ from __future__ import annotations
 
 import html
 import json
-import math
 from collections.abc import Mapping, Sequence
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -147,25 +145,15 @@ def _figure_spec(fig: go.Figure, net: Network | None) -> tuple[go.Figure, str, s
     top = margin.get("t", 0) - (40 if subtitle else 0)  # plotly's title took 40 px
     fig.update_layout(title=None, width=None, height=None, autosize=True, margin=dict(margin, t=max(FIGURE_TOP, top)))
     if net is not None:
-        position = _positions(net)
-        for trace in fig.data:
-            if getattr(trace, "mode", None) == "markers" and trace.hovertext is not None and trace.customdata is None:
-                trace.customdata = [position.get((_coord(x), _coord(y)), -1) for x, y in zip(trace.x, trace.y, strict=True)]
+        position = {int(item): i for i, item in enumerate(net.items["id"])}
+        for trace in fig.data:  # the figures' markers carry item ids; the page's script wants positions
+            if getattr(trace, "mode", None) == "markers" and trace.hovertext is not None and trace.customdata is not None:
+                trace.customdata = [position.get(int(item), -1) for item in trace.customdata]
         fig.add_trace(go.Scatter(x=[], y=[], mode="markers+text", name="highlight", showlegend=False, hoverinfo="none",
                                  marker=dict(size=[], color="rgba(0,0,0,0)", line=dict(width=3, color=HIGHLIGHT)),
                                  text=[], textposition="top center", textfont=dict(size=13, color="#000000"),
                                  cliponaxis=False))
     return fig, f"{int(width)} / {int(height)}", subtitle
-
-
-def _positions(net: Network) -> dict[tuple[float, float], int]:
-    """Keyword positions by drawn coordinates: plotting draws each keyword at its x, y rounded to 5 decimals."""
-    x, y = net.items["x"].to_numpy(np.float64), net.items["y"].to_numpy(np.float64)
-    return {(_coord(a), _coord(b)): i for i, (a, b) in enumerate(zip(x, y, strict=True)) if math.isfinite(a)}
-
-
-def _coord(value: Any) -> float:
-    return round(float(value), 5)
 
 
 def _summary(summaries: Sequence[NetworkSummary], lang: str) -> pd.DataFrame:

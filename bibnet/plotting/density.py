@@ -191,6 +191,7 @@ class _Canvas:
         fig.add_trace(go.Scatter(  # invisible circles that carry the hover texts
             x=self.x.round(5), y=self.y.round(5), mode="markers", marker=dict(size=self.diameter.round(2), opacity=0),
             hovertext=list(hover_texts(self.items, lang=self.lang)), hoverinfo="text", showlegend=False,
+            customdata=self.items["id"].tolist(),  # item ids, as the network view's markers carry them
             name=html.escape(self.weight if self.lang == "en" else column_name(self.weight, lang=self.lang), quote=False),
         ))
         fig.add_trace(label_trace(self.items, self.labels, self.diameter, self.frame))

@@ -364,7 +364,7 @@ def _markers(items: pd.DataFrame, rows: np.ndarray, diameter: np.ndarray, color,
         x=items["x"].to_numpy(np.float64)[rows].round(5), y=items["y"].to_numpy(np.float64)[rows].round(5),
         mode="markers", name=html.escape(name, quote=False), showlegend=showlegend,
         marker=dict(size=diameter[rows].round(2), color=color, opacity=1.0, line=dict(width=0.5, color="white")),
-        hovertext=list(hover[rows]), hoverinfo="text",
+        hovertext=list(hover[rows]), hoverinfo="text", customdata=items["id"].to_numpy()[rows].tolist(),  # item ids
     )
 
 
