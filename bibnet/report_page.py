@@ -133,27 +133,32 @@ def _explorer(index: int, name: str, texts: Mapping[str, str]) -> str:
             f'<p class="note">{_e(texts["explore_help"])}</p>\n</section>')
 
 
-def _figure_spec(fig: go.Figure, net: Network | None) -> tuple[go.Figure, str, str]:
-    """A copy of ``fig`` for the page: full width at its aspect ratio, its title moved out, markers
+def _figure_spec(fig: go.Figure, net: Network | None) -> tuple[dict[str, Any], str, str]:
+    """The figure's JSON for the page: full width at its aspect ratio, its title moved out, markers
     carrying their keyword's position in ``net.items`` (``customdata``) and, for the explorer,
-    an empty highlight trace on top. Returns the figure, its CSS aspect ratio and its title."""
-    fig = go.Figure(fig)
-    layout = fig.layout
-    width, height = layout.width or 900, layout.height or 700
-    subtitle = html.unescape(layout.title.text) if layout.title is not None and layout.title.text else ""
-    margin = layout.margin.to_plotly_json() if layout.margin is not None else {}
+    an empty highlight trace on top. Returns the JSON, its CSS aspect ratio and its title.
+
+    Works on the JSON, not on a copy of the figure: plotly validates every trace of a copy again.
+    """
+    spec = json.loads(pio.to_json(fig, validate=False, pretty=False, engine="json"))
+    layout = spec.setdefault("layout", {})
+    width, height = layout.pop("width", None) or 900, layout.pop("height", None) or 700
+    title = layout.pop("title", None)
+    subtitle = html.unescape(title["text"]) if isinstance(title, dict) and title.get("text") else ""
+    margin = dict(layout.get("margin") or {})
     top = margin.get("t", 0) - (40 if subtitle else 0)  # plotly's title took 40 px
-    fig.update_layout(title=None, width=None, height=None, autosize=True, margin=dict(margin, t=max(FIGURE_TOP, top)))
+    layout.update(autosize=True, margin=dict(margin, t=max(FIGURE_TOP, top)))
     if net is not None:
         position = {int(item): i for i, item in enumerate(net.items["id"])}
-        for trace in fig.data:  # the figures' markers carry item ids; the page's script wants positions
-            if getattr(trace, "mode", None) == "markers" and trace.hovertext is not None and trace.customdata is not None:
-                trace.customdata = [position.get(int(item), -1) for item in trace.customdata]
-        fig.add_trace(go.Scatter(x=[], y=[], mode="markers+text", name="highlight", showlegend=False, hoverinfo="none",
-                                 marker=dict(size=[], color="rgba(0,0,0,0)", line=dict(width=3, color=HIGHLIGHT)),
-                                 text=[], textposition="top center", textfont=dict(size=13, color="#000000"),
-                                 cliponaxis=False))
-    return fig, f"{int(width)} / {int(height)}", subtitle
+        for trace in spec["data"]:  # the figures' markers carry item ids; the page's script wants positions
+            if trace.get("mode") == "markers" and "hovertext" in trace and "customdata" in trace:
+                trace["customdata"] = [position.get(int(item), -1) for item in trace["customdata"]]
+        spec["data"].append({"type": "scatter", "x": [], "y": [], "mode": "markers+text", "name": "highlight",
+                             "showlegend": False, "hoverinfo": "none",
+                             "marker": {"size": [], "color": "rgba(0,0,0,0)", "line": {"width": 3, "color": HIGHLIGHT}},
+                             "text": [], "textposition": "top center", "textfont": {"size": 13, "color": "#000000"},
+                             "cliponaxis": False})
+    return spec, f"{int(width)} / {int(height)}", subtitle
 
 
 def _summary(summaries: Sequence[NetworkSummary], lang: str) -> pd.DataFrame:
