@@ -50,6 +50,8 @@ OVERLAY_TITLES: dict[str, str] = {
 #: Progress callback: ``progress(description, total steps)``.
 Progress = Callable[[str, int], None]
 _P = ParamSpec("_P")
+#: Figure 2's canvas width: VOSviewer Online's window. On the shared samples 29 of its 30 labels fit, 20 at 900 px.
+FIGURE2_WIDTH = 1400
 
 
 @dataclass(frozen=True)
@@ -305,7 +307,8 @@ def _figures(nets: dict[str, Network], fig_dir: Path, params: AnalysisParams, st
             n = params.top_per_field
             views[f"top{n}_author_vs_indexed"] = (
                 text("figure.top_keywords", lang=lang, field=title, n=min(n, len(net)), indexed=indexed),
-                top_keywords_figure(vosviewer_items(net), net.links(), n=n, color="author_share", lang=lang))
+                top_keywords_figure(vosviewer_items(net), net.links(), n=n, color="author_share", width=FIGURE2_WIDTH,
+                                    lang=lang))
         for view, (caption, fig) in views.items():
             step(f"{title}: figure {view}")
             fig.update_layout(title=caption)

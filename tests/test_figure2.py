@@ -13,8 +13,12 @@ from test_plotting import demo_map
 import bibnet
 from bibnet.analysis import AnalysisParams, analyze, count_steps
 from bibnet.errors import OptionError
+from bibnet.layout import LayoutParams, layout
+from bibnet.normalize import normalize
 from bibnet.plotting import score_colors, viridis
 from bibnet.plotting.top_keywords import top_items, top_keywords_figure
+from bibnet.readwrite import VOSviewerMap
+from bibnet.remap import adjacency
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARE = "score<Author keyword share>"
@@ -42,14 +46,14 @@ def test_the_n_most_frequent_ties_by_label():
 @pytest.mark.parametrize("n", [30, 7])
 def test_n_markers_links_among_them_colours_are_the_shares(demo, n):
     items, links = demo
-    fig = top_keywords_figure(items, links, n=n, title="All keywords")
+    fig = top_keywords_figure(items, links, n=n, title="All keywords", relayout=None)  # the whole map's places
     ranked = items.assign(key=-items["weight<Occurrences>"]).sort_values(["key", "label"], kind="stable")
     top = ranked.head(n).sort_values("id")
     (dots,) = markers(fig)  # every share is known: one trace of n circles
     assert len(dots.x) == n
     at = {(round(x, 5), round(y, 5)): i for i, x, y in zip(top["id"], top["x"], top["y"], strict=True)}
     drawn = [at[(x, y)] for x, y in zip(dots.x, dots.y, strict=True)]
-    assert sorted(drawn) == sorted(top["id"])
+    assert sorted(drawn) == sorted(top["id"]) and list(dots.customdata) == drawn  # markers carry their ids
     share = top.set_index("id")[SHARE]
     assert list(dots.marker.color) == list(score_colors(share[drawn].to_numpy(), 0.0, 1.0))  # the 0-1 scale
     (labels,) = [t for t in fig.data if t.mode == "text" and t.name != "size legend"]
@@ -65,6 +69,20 @@ def test_n_markers_links_among_them_colours_are_the_shares(demo, n):
     ids = set(top["id"])
     among = {tuple(sorted(p)) for p in zip(links["source"], links["target"], strict=True) if set(p) <= ids}
     assert set(ends) == among and len(among) > 0  # all links among the n, none to the others
+
+
+def test_the_n_keywords_are_laid_out_on_their_own_links(demo):
+    """By default as VOSviewer maps those keywords: the VOS layout of the association strengths among them."""
+    items, links = demo
+    top = top_items(items, n=12)
+    ids = top["id"].to_numpy()
+    among = links[links["source"].isin(ids) & links["target"].isin(ids)]
+    weights = normalize(adjacency(VOSviewerMap(items=top, links=among)), method="association")
+    expected = dict(zip(top["id"], map(tuple, layout(weights, LayoutParams()).coords.round(5)), strict=True))
+    (dots,) = markers(top_keywords_figure(items, links, n=12))
+    assert {i: (x, y) for i, x, y in zip(dots.customdata, dots.x, dots.y, strict=True)} == expected
+    kept = top_keywords_figure(items, links, n=12, relayout=None)
+    assert sorted(markers(kept)[0].x) == sorted(top["x"].round(5)) != sorted(dots.x)
 
 
 def test_other_scores_keep_the_overlay_range_and_bad_n_is_refused(demo):

@@ -5,6 +5,11 @@ coloured by how much of their use comes from authors rather than from the databa
 Plus, Index Keywords, MeSH terms). It is the overlay view of :func:`~bibnet.plotting.network_figure`
 on that subset, drawn on a canvas of the subset's own aspect; labels follow VOSviewer's rule (a
 label that would overlap one already drawn is left out, its item keeps its hover text).
+
+By default the subset is laid out afresh, as VOSviewer lays out a map made of those keywords:
+the VOS technique on the association strengths of the links among them. In the whole map's
+coordinates the most frequent keywords crowd into a few cluster centres, where their labels hide
+one another.
 """
 
 from __future__ import annotations
@@ -14,10 +19,16 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from bibnet.errors import OptionError
+from bibnet.layout import LayoutParams, layout
+from bibnet.normalize import normalize
 from bibnet.plotting.network import OVERLAYS, drawable, network_figure
 from bibnet.plotting.wording import check_lang
+from bibnet.readwrite import VOSviewerMap
+from bibnet.remap import adjacency
 
 __all__ = ["top_items", "top_keywords_figure"]
+
+_OWN_LAYOUT = LayoutParams()  # VOSviewer's defaults, seed 0 (frozen: one instance serves every call)
 
 
 def top_keywords_figure(
@@ -32,6 +43,7 @@ def top_keywords_figure(
     width: int = 900,
     height: int | None = None,
     scale: float = 1.0,
+    relayout: LayoutParams | None = _OWN_LAYOUT,
     lang: str = "en",
 ) -> go.Figure:
     """Overlay of the ``n`` most frequent items and the links among them.
@@ -55,6 +67,10 @@ def top_keywords_figure(
     width, height, scale, lang
         As for :func:`~bibnet.plotting.network_figure` (``lang``: language of legends, hover texts,
         colour bar and numbers).
+    relayout
+        Lay the ``n`` items out afresh with these VOS layout parameters (association strength of
+        the links among them; VOSviewer's defaults and seed 0 by default), or ``None`` to keep
+        their coordinates in the whole map.
 
     Returns
     -------
@@ -77,6 +93,9 @@ def top_keywords_figure(
     top = top_items(items, n=n, by=size)
     ids = top["id"].to_numpy()
     among = links[links["source"].isin(ids) & links["target"].isin(ids)]
+    if relayout is not None and len(top) > 1:
+        top = top.copy()
+        top["x"], top["y"] = _own_layout(top, among, relayout).T
     return network_figure(top, among, color=color, size=size, max_links=len(among), title=title,
                           color_range=color_range, width=width, height=height, scale=scale, lang=lang)
 
@@ -95,3 +114,8 @@ def top_items(items: pd.DataFrame, *, n: int, by: str = "weight<Occurrences>") -
                         -np.nan_to_num(weight, nan=-np.inf)))  # no weight: last
     return placed.iloc[np.sort(order[:n])].reset_index(drop=True)
 
+
+def _own_layout(items: pd.DataFrame, links: pd.DataFrame, params: LayoutParams) -> np.ndarray:
+    """VOS coordinates (``n x 2``) of ``items`` laid out on the association strengths of ``links`` alone."""
+    weights = normalize(adjacency(VOSviewerMap(items=items, links=links)), method="association")
+    return layout(weights, params).coords
