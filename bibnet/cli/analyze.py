@@ -19,6 +19,7 @@ from bibnet.cli.options import (
     params_from,
     params_options,
     read_exports,
+    run_folder,
     selection_options,
 )
 from bibnet.dynamics.params import ThemesParams
@@ -43,13 +44,12 @@ def command(paths: tuple[str, ...], strict: bool, skip_unreadable: bool, prefer:
     added to the tables, figures, methods and report (see `bibnet themes`).
     """
     from bibnet.analysis import analyze, published_summary
-    from bibnet.readwrite.run_folder import output_folder
 
     # The folder is checked, and its temporary sibling made, before anything is read; analyze()
     # writes into that folder (nested, it does not make another) and this block swaps it in.
     sources, selection = default_inputs(paths), network_params(opts)
     over_time = params_from(ThemesParams, opts)  # checked before anything is read
-    with output_folder(out, inputs=[*sources, *filter(None, [selection.thesaurus])], name="--out") as folder:
+    with run_folder(out, sources, selection) as folder:
         corpus = read_exports(sources, strict=strict, skip_unreadable=skip_unreadable, prefer=prefer)
         layout = layout_params(opts)
         result = analyze(

@@ -15,6 +15,7 @@ from bibnet.cli.options import (
     layout_params,
     network_params,
     read_exports,
+    run_folder,
     selection_options,
 )
 from bibnet.readwrite.folder import GRAPH_FORMATS
@@ -39,11 +40,10 @@ def command(paths: tuple[str, ...], strict: bool, skip_unreadable: bool, prefer:
     """
     from bibnet.network import build_network
     from bibnet.readwrite.folder import save
-    from bibnet.readwrite.run_folder import output_folder
 
     # The folder is checked, and its temporary sibling made, before anything is read.
     sources, selection = default_inputs(paths), network_params(opts)
-    with output_folder(out, inputs=[*sources, *filter(None, [selection.thesaurus])], name="--out") as folder:
+    with run_folder(out, sources, selection) as folder:
         corpus = read_exports(sources, strict=strict, skip_unreadable=skip_unreadable, prefer=prefer)
         net = build_network(corpus, params=selection).cluster(params=cluster_params(opts))
         lp = layout_params(opts)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -175,6 +176,15 @@ layout_options = _stack(
     click.option("--no-layout", is_flag=True, help="No layout (clusters only): map.txt without x and y "
                  "columns, which VOSviewer lays out when it opens the map."),
 )
+
+
+def run_folder(out: str, sources: Sequence[str], selection: NetworkParams) -> AbstractContextManager[Path]:
+    """The ``--out`` folder of a run on ``sources``, checked (no input, thesaurus included, inside
+    it) and its temporary sibling made before anything is read
+    (:func:`bibnet.readwrite.run_folder.output_folder`)."""
+    from bibnet.readwrite.run_folder import output_folder
+
+    return output_folder(out, inputs=[*sources, *filter(None, [selection.thesaurus])], name="--out")
 
 
 def read_exports(paths: Sequence[str], *, strict: bool, skip_unreadable: bool, prefer: Sequence[str]) -> Corpus:

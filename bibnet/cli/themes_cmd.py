@@ -17,6 +17,7 @@ from bibnet.cli.options import (
     params_from,
     params_options,
     read_exports,
+    run_folder,
     selection_options,
 )
 from bibnet.dynamics.params import ThemesParams, require_periods
@@ -41,13 +42,12 @@ def command(paths: tuple[str, ...], strict: bool, skip_unreadable: bool, prefer:
     each period. Records without a publication year are counted and left out.
     """
     from bibnet.dynamics.run import themes
-    from bibnet.readwrite.run_folder import output_folder
 
     sources, selection = default_inputs(paths), network_params(opts)
     periods = params_from(ThemesParams, opts)  # checked before anything is read
     require_periods(periods)
     drawing = params_from(AnalysisParams, opts)
-    with output_folder(out, inputs=[*sources, *filter(None, [selection.thesaurus])], name="--out") as folder:
+    with run_folder(out, sources, selection) as folder:
         corpus = read_exports(sources, strict=strict, skip_unreadable=skip_unreadable, prefer=prefer)
         layout = layout_params(opts)
         result = themes(corpus, network_params=selection, clustering=cluster_params(opts), layout=layout,
