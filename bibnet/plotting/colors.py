@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from bibnet.palette import CLUSTER_COLORS, NO_CLUSTER_COLOR, as_float, cluster_colors
+from bibnet.palette import CLUSTER_COLORS, NO_CLUSTER_COLOR, as_float, cluster_colors, hex_rgb
 
 __all__ = [
     "CLUSTER_COLORS", "MISSING_SCORE_COLOR", "NO_CLUSTER_COLOR", "cluster_colors", "nice_range", "rescale",
@@ -109,8 +109,8 @@ def score_colors(values, vmin: float, vmax: float) -> np.ndarray:
 def with_alpha(hex_colors, alpha: float) -> np.ndarray:
     """``rgba(r,g,b,alpha)`` strings of hex colours."""
     h = np.asarray(hex_colors, dtype=str)
-    rgb = np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in np.unique(h)])
-    lookup = {c: f"rgba({r},{g},{b},{alpha:g})" for c, (r, g, b) in zip(np.unique(h), rgb, strict=True)}
+    unique = np.unique(h)
+    lookup = {c: f"rgba({r},{g},{b},{alpha:g})" for c, (r, g, b) in zip(unique, hex_rgb(unique), strict=True)}
     return np.array([lookup[c] for c in h], dtype=object)
 
 

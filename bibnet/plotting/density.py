@@ -22,7 +22,7 @@ import plotly.graph_objects as go
 from scipy.spatial.distance import cdist
 
 from bibnet.errors import OptionError
-from bibnet.palette import as_float
+from bibnet.palette import as_float, hex_rgb
 from bibnet.plotting.colors import cluster_colors, viridis_colorscale
 from bibnet.plotting.network import (
     Frame,
@@ -36,7 +36,8 @@ from bibnet.plotting.network import (
     label_trace,
 )
 from bibnet.plotting.raster import image_trace
-from bibnet.plotting.wording import check_lang, column_name, hover_texts
+from bibnet.plotting.wording import column_name, hover_texts
+from bibnet.texts import check_lang
 
 #: Kernel width ``h``. VOSviewer's default is undocumented; 0.2 of the mean item distance gives
 #: peaks about as wide as a cluster's core, close to what VOSviewer's density view shows.
@@ -135,7 +136,7 @@ def cluster_density_figure(
                      scale=scale, lang=lang)
     if isinstance(canvas, go.Figure):
         return canvas
-    rgb = hex_rgb(cluster_colors(canvas.items["cluster"]))
+    rgb = hex_rgb(cluster_colors(canvas.items["cluster"])).astype(np.float64)
     pixels = cluster_density_rgb(canvas.x, canvas.y, canvas.w, rgb, canvas.gx, canvas.gy, kernel_width=kernel_width)
     gx, gy = canvas.gx, canvas.gy
     return canvas.figure(image_trace(pixels, x0=gx[0], dx=gx[1] - gx[0], y0=gy[0], dy=gy[1] - gy[0]))
@@ -159,11 +160,6 @@ def cluster_density_rgb(x: np.ndarray, y: np.ndarray, w: np.ndarray, rgb: np.nda
         mixed = [item_density(x, y, w * rgb[:, k], gx, gy, kernel_width=kernel_width) / total for k in range(3)]
     channels = [np.where(total > 0, 255.0 - alpha * (255.0 - m), 255.0) for m in mixed]
     return np.rint(np.stack(channels, axis=-1)).clip(0, 255).astype(np.uint8)
-
-
-def hex_rgb(colors: np.ndarray) -> np.ndarray:
-    """``n x 3`` floats 0..255 of ``"#rrggbb"`` strings."""
-    return np.array([[int(c[k:k + 2], 16) for k in (1, 3, 5)] for c in colors], dtype=np.float64).reshape(-1, 3)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
+from bibnet.palette import SIZE_VARIATION
 from bibnet.plotting.colors import score_range
 from bibnet.plotting.labels import MAP_FONT, text_widths
 from bibnet.texts import localize
@@ -22,7 +23,7 @@ LEGEND_INK = "#555555"
 _GAP = 6  # px between the circles, the dotted leaders and the numbers
 
 
-def size_values(weights: np.ndarray, *, variation: float = 0.5) -> list[float]:
+def size_values(weights: np.ndarray, *, variation: float = SIZE_VARIATION) -> list[float]:
     """Three weights for the size legend: the largest, a middle one and the smallest, rounded.
 
     The middle one is the weight whose circle is halfway in diameter between the other two

@@ -21,15 +21,15 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from bibnet.errors import OptionError
+from bibnet.palette import circle_diameters, relative_sizes
 from bibnet.plotting.colors import MISSING_SCORE_COLOR, cluster_colors, score_colors, score_range, viridis_colorscale
 from bibnet.plotting.labels import MAP_FONT, MAX_LABEL_LENGTH, Labels, label_boxes, place_labels, priority
 from bibnet.plotting.legend import side_width, size_legend_extent, size_legend_traces, size_values, tick_text
 from bibnet.plotting.links import link_traces
-from bibnet.plotting.links import segments as _segments
-from bibnet.plotting.wording import check_lang, cluster_name, column_name, hover_texts, missing_name
-from bibnet.texts import text
+from bibnet.plotting.wording import cluster_name, column_name, hover_texts, missing_name
+from bibnet.texts import check_lang, text
 
-__all__ = ["FONT", "LABEL_COLOR", "MAP_FONT", "MAX_LABEL_LENGTH", "OVERLAYS", "Frame", "Labels", "_segments",
+__all__ = ["FONT", "LABEL_COLOR", "MAP_FONT", "MAX_LABEL_LENGTH", "OVERLAYS", "Frame", "Labels",
            "canvas_scale", "label_boxes", "network_figure"]
 
 #: Short names of the colourings, for ``color=`` (the full column names work too).
@@ -40,7 +40,6 @@ OVERLAYS: dict[str, str] = {
     "norm_citations": "score<Avg. norm. citations>",
     "author_share": "score<Author keyword share>",
 }
-SIZE_VARIATION = 0.5  # VOSviewer Online's item size variation
 LABEL_COLOR = "#222222"
 FONT = "Arial, Helvetica, sans-serif"  # the charts of bibnet.plotting.themes (their layout assumes Arial)
 REFERENCE_CANVAS = (1400, 1000)  # VOSviewer Online's window in the reference pictures (docs/figures)
@@ -277,10 +276,7 @@ def base_layout(frame: Frame, title: str | None) -> go.Layout:
 
 def item_sizes(weights: pd.Series, *, scale: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
     """Circle diameters and label font sizes in pixels, VOSviewer Online's formulas (section 7.4)."""
-    w = np.nan_to_num(weights.to_numpy(dtype=np.float64, na_value=np.nan), nan=0.0).clip(min=0.0)
-    mean = w.mean() if len(w) else 0.0
-    rel = (w / mean if mean > 0 else np.ones_like(w)) ** SIZE_VARIATION
-    return scale * np.maximum(16.0 * rel, 5.0), 9.0 * scale + 4.0 * rel
+    return circle_diameters(weights, scale=scale), 9.0 * scale + 4.0 * relative_sizes(weights)
 
 
 def cluster_traces(items: pd.DataFrame, diameter: np.ndarray, colors: np.ndarray,

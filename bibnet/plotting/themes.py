@@ -18,7 +18,8 @@ import plotly.graph_objects as go
 
 from bibnet.errors import OptionError
 from bibnet.plotting.colors import cluster_colors, with_alpha
-from bibnet.plotting.network import FONT, LABEL_COLOR, MAX_LABEL_LENGTH, _segments, empty_figure
+from bibnet.plotting.links import segments
+from bibnet.plotting.network import FONT, LABEL_COLOR, MAX_LABEL_LENGTH, empty_figure
 from bibnet.plotting.scales import fit_range, nice_ticks
 from bibnet.texts import localize, text, word
 
@@ -205,7 +206,7 @@ def trends_figure(trends: pd.DataFrame, *, title: str | None = None, width: int 
     fig = _year_figure([_short(k) for k in t["keyword"].astype(str)], rows, (-0.7, n - 0.3), title=title, width=width,
                        height=height, right=20, grid=True, lang=lang,
                        x_range=lambda px: fit_range(years, np.concatenate([np.full(2 * n, 2.0), diameter / 2 + 2]), px, 1.0))
-    fig.add_trace(go.Scatter(x=_segments(q1, q3), y=_segments(rows, rows), mode="lines", name="quartiles", hoverinfo="skip",
+    fig.add_trace(go.Scatter(x=segments(q1, q3), y=segments(rows, rows), mode="lines", name="quartiles", hoverinfo="skip",
                              line=dict(color=with_alpha([TREND_COLOR], 0.5)[0], width=2), showlegend=False))
     oc, ye = text("score.occurrences", lang=lang), text("themes.hover_years", lang=lang)
     hover = [f"<b>{_esc(k)}</b><br>{oc}: {_n(f'{o:,.0f}', lang)}<br>{ye}: "

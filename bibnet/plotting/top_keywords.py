@@ -22,9 +22,9 @@ from bibnet.errors import OptionError
 from bibnet.layout import LayoutParams, layout
 from bibnet.normalize import normalize
 from bibnet.plotting.network import OVERLAYS, drawable, network_figure
-from bibnet.plotting.wording import check_lang
 from bibnet.readwrite import VOSviewerMap
 from bibnet.remap import adjacency
+from bibnet.texts import check_lang
 
 __all__ = ["top_items", "top_keywords_figure"]
 

@@ -9,8 +9,8 @@ import plotly.graph_objects as go
 from bibnet.errors import OptionError
 from bibnet.plotting.density import DEFAULT_KERNEL_WIDTH, cluster_density_figure, density_figure
 from bibnet.plotting.network import network_figure
-from bibnet.plotting.wording import check_lang
 from bibnet.readwrite.convert import vosviewer_items
+from bibnet.texts import check_lang
 
 if TYPE_CHECKING:  # pragma: no cover
     from bibnet.network import Network

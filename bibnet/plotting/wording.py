@@ -19,19 +19,7 @@ import pandas as pd
 
 from bibnet.texts import catalogue, localize, number, text
 
-__all__ = ["check_lang", "cluster_name", "column_name", "count", "hover_texts", "missing_name", "value_text"]
-
-
-def check_lang(lang: str) -> str:
-    """``lang`` if it is one of :data:`bibnet.texts.LANGUAGES`.
-
-    Raises
-    ------
-    OptionError
-        Unknown language (one line naming the languages).
-    """
-    catalogue(lang)
-    return lang
+__all__ = ["cluster_name", "column_name", "count", "hover_texts", "missing_name", "value_text"]
 
 
 @functools.cache

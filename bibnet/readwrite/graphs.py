@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bibnet.errors import InputError, OptionError
-from bibnet.palette import cluster_colors
+from bibnet.palette import circle_diameters, cluster_colors, hex_rgb
 from bibnet.readwrite import _format
 from bibnet.readwrite.vosmap import VOSviewerMap, check_links, column_kind, merge_links
 
@@ -120,10 +120,11 @@ def write_gexf(vmap: VOSviewerMap, path: str | Path) -> Path:
     x = items["x"].to_numpy(np.float64, na_value=np.nan) * GEXF_SCALE if "x" in items else None
     y = items["y"].to_numpy(np.float64, na_value=np.nan) * GEXF_SCALE if "y" in items else None
     sizes = _circle_diameters(items)
+    rgb = hex_rgb(colors).tolist() if colors is not None else None
     for i, node in enumerate(items["id"].tolist()):
         viz: dict[str, Any] = {}
-        if colors is not None:
-            r, g, b = (int(colors[i][k : k + 2], 16) for k in (1, 3, 5))
+        if rgb is not None:
+            r, g, b = rgb[i]
             viz["color"] = {"r": r, "g": g, "b": b, "a": 1.0}
         if x is not None and y is not None and np.isfinite(x[i]) and np.isfinite(y[i]):
             viz["position"] = {"x": round(float(x[i]), 4), "y": round(float(y[i]), 4), "z": 0.0}
@@ -139,15 +140,11 @@ def write_gexf(vmap: VOSviewerMap, path: str | Path) -> Path:
 
 
 def _circle_diameters(items: pd.DataFrame) -> np.ndarray | None:
-    """VOSviewer Online's circle diameters (reference 7.4, size variation 0.5), or None without weights."""
+    """VOSviewer Online's circle diameters of the Occurrences weight (else the first weight), or None without weights."""
     weights = [c for c in items.columns if column_kind(str(c)) == "weight"]
     if not weights:
         return None
-    column = "weight<Occurrences>" if "weight<Occurrences>" in weights else weights[0]
-    w = np.nan_to_num(items[column].to_numpy(np.float64, na_value=np.nan), nan=0.0).clip(min=0.0)
-    mean = w.mean() if len(w) else 0.0
-    relative = w / mean if mean > 0 else np.ones_like(w)
-    return np.maximum(16.0 * relative**0.5, 5.0)
+    return circle_diameters(items["weight<Occurrences>" if "weight<Occurrences>" in weights else weights[0]])
 
 
 def write_graphml(vmap: VOSviewerMap, path: str | Path) -> Path:

@@ -29,8 +29,8 @@ from typing import Any
 from bibnet.errors import OptionError
 from bibnet.options import option
 
-__all__ = ["LANGUAGES", "NBSP", "WORDS", "catalogue", "field_label", "in_sentence", "join", "lang_option", "localize",
-           "number", "placeholders", "plural", "text", "word"]
+__all__ = ["LANGUAGES", "NBSP", "WORDS", "catalogue", "check_lang", "field_label", "in_sentence", "join", "lang_option",
+           "localize", "number", "placeholders", "plural", "text", "word"]
 
 #: The languages, English (the default) first.
 LANGUAGES = ("en", "ru", "kk")
@@ -52,7 +52,7 @@ def lang_option() -> Any:
 @functools.cache
 def catalogue(lang: str) -> dict[str, str]:
     """The texts of ``lang`` by key (read once)."""
-    _check(lang)
+    check_lang(lang)
     data = resources.files(__name__).joinpath(f"{lang}.json").read_text(encoding="utf-8")
     return dict(json.loads(data))
 
@@ -101,7 +101,7 @@ def number(value: Any, *, lang: str = "en", decimals: int = 4) -> str:
 
 def localize(digits: str, *, lang: str = "en") -> str:
     """A number written the English way (``1,234.5``) as ``lang`` writes it (``1 234,5``)."""
-    _check(lang)
+    check_lang(lang)
     return digits if lang == "en" else digits.translate(_DIGITS)
 
 
@@ -152,6 +152,14 @@ def placeholders(template: str) -> set[str]:
     return set(_PLACEHOLDER.findall(template))
 
 
-def _check(lang: str) -> None:
+def check_lang(lang: str) -> str:
+    """``lang`` if it is one of :data:`LANGUAGES`.
+
+    Raises
+    ------
+    OptionError
+        Unknown language (one line naming the languages).
+    """
     if lang not in LANGUAGES:
         raise OptionError(f"unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}")
+    return lang
