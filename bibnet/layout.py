@@ -197,9 +197,7 @@ def _pack_components(coords: np.ndarray, labels: np.ndarray) -> np.ndarray:
     main = labels == order[0]
     if sizes[order[0]] < 2:
         return c
-    c -= c[main].mean(axis=0)
-    _, vectors = np.linalg.eigh(c[main].T @ c[main])
-    c = c @ vectors[:, ::-1]  # eigh sorts ascending
+    c = _principal_axes(c, c[main])
     low, high = c[main].min(axis=0), c[main].max(axis=0)
     width = float(high[0] - low[0])
     gap = 2.0 * float(np.median(cKDTree(c[main]).query(c[main], k=2)[0][:, 1]))
@@ -235,16 +233,22 @@ def standardize(coords: np.ndarray) -> np.ndarray:
     of 1 over all pairs. Fewer than two points are moved to the origin.
     """
     c = np.array(coords, dtype=np.float64).reshape(-1, 2)
-    c -= c.mean(axis=0) if len(c) else 0.0
     if len(c) < 2:
         return np.zeros_like(c)
-    _, vectors = np.linalg.eigh(c.T @ c)
-    c = c @ vectors[:, ::-1]  # eigh sorts ascending
+    c = _principal_axes(c, c)
     c *= np.where(np.median(c, axis=0) > 0, -1.0, 1.0)
     from bibnet import _layout_kernels as kernels
 
     scale = kernels.mean_distance(np.ascontiguousarray(c[:, 0]), np.ascontiguousarray(c[:, 1]))
     return c / scale if scale > 0 else c
+
+
+def _principal_axes(c: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """``c`` moved to ``reference``'s mean and turned onto its principal axes (largest variance horizontal)."""
+    centre = reference.mean(axis=0)
+    spread = reference - centre
+    _, vectors = np.linalg.eigh(spread.T @ spread)
+    return (c - centre) @ vectors[:, ::-1]  # eigh sorts ascending
 
 
 def objective(weights: sp.spmatrix, coords: np.ndarray, *, attraction: int, repulsion: int, epsilon: float) -> float:
