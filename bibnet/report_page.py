@@ -218,12 +218,9 @@ def _markdown_html(text: str) -> str:
     return "\n".join(out)
 
 
-def _json_for_html(value: go.Figure | Mapping[str, Any]) -> str:
+def _json_for_html(value: Mapping[str, Any]) -> str:
     """JSON safe inside a ``<script>`` element: ``< > &`` and line separators escaped."""
-    if isinstance(value, go.Figure):
-        text = pio.to_json(value, validate=False, pretty=False, engine="json")
-    else:
-        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(char, escaped)
     return text
