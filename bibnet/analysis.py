@@ -204,13 +204,14 @@ def analyze(
     files += tables.write_table(summary, table_dir / "summary", lang=lang).values()
 
     figures: dict[str, Any] = {}
+    figure_networks: dict[str, str] = {}  # caption -> the field (as shown) whose keywords the figure draws
     theme_methods = ""
     drawing = params.figures and params.static and layout is not None
     with plotting.static_writer(workers=None if drawing else 1) as save_static:
         if params.figures and layout is not None:
             fig_dir = out / "figures"
             fig_dir.mkdir(parents=True, exist_ok=True)
-            drawn, figures = _figures(nets, fig_dir, params, step, save_static, shown)
+            drawn, figures, figure_networks = _figures(nets, fig_dir, params, step, save_static, shown)
             files += drawn
         if over_time is not None:
             written = _themes(corpus, out / "themes", over_time, step, save_static if params.static else None,
@@ -232,7 +233,6 @@ def analyze(
     params_path.write_text(json.dumps(run.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     links = {text(f"link.{kind}", lang=lang, field=shown[n]): f"{n}/{file}"
              for n in nets for kind, file in (("map", "map.txt"), ("network", "network.txt"), ("json", "map.json"))}
-    figure_networks = {caption: shown[n] for caption in figures for n in nets if caption.startswith(f"{shown[n]}: ")}
     write_report(report_path, summaries=list(summaries.values()), tables=made, figures=figures, links=links, methods=methods,
                  networks={shown[n]: net for n, net in nets.items()}, figure_networks=figure_networks, lang=lang,
                  title=text("page.title", lang=lang))
@@ -283,14 +283,16 @@ def _note_skipped(methods: str, failed: dict[str, NoKeywordsError], names: dict[
 
 
 def _figures(nets: dict[str, Network], fig_dir: Path, params: AnalysisParams, step: Callable[[str], None],
-             save_static: Callable[..., None], names: dict[str, str]) -> tuple[list[Path], dict[str, Any]]:
+             save_static: Callable[..., None], names: dict[str, str]) -> tuple[list[Path], dict[str, Any], dict[str, str]]:
     """Every view of every field: interactive HTML, and PNG and SVG through ``save_static``.
 
     Returns the files (the static ones are complete once the caller's
-    :func:`~bibnet.plotting.static_writer` block ends) and the figures by caption.
+    :func:`~bibnet.plotting.static_writer` block ends), the figures by caption and the field
+    (its name in ``names``) each caption draws.
     """
     files: list[Path] = []
     figures: dict[str, Any] = {}
+    fields: dict[str, str] = {}
     for name, net in nets.items():
         if len(net) == 0:
             continue
@@ -319,7 +321,8 @@ def _figures(nets: dict[str, Network], fig_dir: Path, params: AnalysisParams, st
                 save_static(fig, stem.with_suffix(".png"), stem.with_suffix(".svg"))
                 files += [stem.with_suffix(".png"), stem.with_suffix(".svg")]
             figures[caption] = fig
-    return files, figures
+            fields[caption] = title
+    return files, figures, fields
 
 
 def count_steps(params: AnalysisParams, *, laid_out: bool) -> int:
