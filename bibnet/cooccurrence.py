@@ -7,7 +7,7 @@ kept keywords, never of all pairs.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -89,6 +89,49 @@ def cooccurrence(incidence: sp.spmatrix, weights: np.ndarray | None = None) -> s
     c.eliminate_zeros()
     c.sort_indices()
     return c
+
+
+def pair_counts(incidence: sp.spmatrix, keywords_per_record: np.ndarray, *, counting: str = "full"
+                ) -> dict[int, sp.csr_matrix]:
+    """Whole-number co-occurrence counts of the columns of ``incidence``, by record size.
+
+    Full counting gives one matrix, under the key 0; fractional counting one per number of
+    keywords ``n_d`` of the records (2 and more), as its pairs weigh ``1 / (n_d - 1)``. Counts
+    add up exactly in any order, so the counts of many tasks summed (:func:`add_counts`) are
+    the counts of all their records; :func:`strengths` weighs them.
+    """
+    if counting not in COUNTINGS:
+        raise OptionError(f"unknown counting {counting!r}; expected one of {', '.join(COUNTINGS)}")
+    sizes = np.asarray(keywords_per_record, dtype=np.int64)
+    a = sp.csr_matrix(incidence)
+    if counting == "full":
+        return {0: cooccurrence(a[sizes >= 2])}
+    return {int(n): cooccurrence(a[sizes == n]) for n in np.unique(sizes[sizes >= 2])}
+
+
+def add_counts(*parts: Mapping[int, sp.csr_matrix]) -> dict[int, sp.csr_matrix]:
+    """The sum of :func:`pair_counts` of several sets of records (exact: whole numbers)."""
+    total: dict[int, sp.csr_matrix] = {}
+    for part in parts:
+        for n, counts in part.items():
+            total[n] = counts if n not in total else sp.csr_matrix(total[n] + counts)
+    return total
+
+
+def strengths(counts: Mapping[int, sp.csr_matrix], *, counting: str, size: int) -> sp.csr_matrix:
+    """Link strengths of :func:`pair_counts`: the counts weighted by :data:`COUNTINGS`, added in
+    the order of the record sizes (so the same counts always give the same floating-point sums).
+
+    ``size`` is the number of keywords (rows and columns), for when there are no counts.
+    """
+    total = sp.csr_matrix((size, size), dtype=np.float64)
+    for n in sorted(counts):
+        weight = 1.0 if n == 0 else float(record_weights(np.array([n]), counting=counting)[0])
+        total = total + counts[n] * weight if weight != 1.0 else total + counts[n]
+    total = sp.csr_matrix(total, dtype=np.float64)
+    total.eliminate_zeros()
+    total.sort_indices()
+    return total
 
 
 def _product(at: sp.csr_matrix, a: sp.csr_matrix) -> sp.csr_matrix:

@@ -16,7 +16,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from bibnet.cooccurrence import COUNTINGS, cooccurrence, record_weights
+from bibnet.cooccurrence import COUNTINGS, pair_counts, strengths
 from bibnet.errors import InputError, OptionError
 from bibnet.keywords import FIELD_ALIASES, FIELD_NAMES, FIELD_TAGS, Field, KeywordOccurrences, LabelCase, extract, field_name
 from bibnet.normalize import NORMALIZATIONS
@@ -273,7 +273,8 @@ def select(occ: KeywordOccurrences, *, params: NetworkParams) -> Selection:
     kept = np.flatnonzero(occ.occurrences >= params.min_occurrences)
     meeting = len(kept)
     incidence = select_columns(occ.matrix, kept)
-    cooc = cooccurrence(incidence, record_weights(occ.keywords_per_record, counting=params.counting))
+    counts = pair_counts(incidence, occ.keywords_per_record, counting=params.counting)
+    cooc = strengths(counts, counting=params.counting, size=len(kept))
     if params.top is not None and params.top < len(kept):
         kept, incidence, cooc = _subset(top_by_link_strength(cooc, params.top), kept, incidence, cooc)
     if params.largest_component and len(kept):
