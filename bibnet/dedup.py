@@ -240,11 +240,17 @@ def _normal_doi(doi: pa.Array) -> pa.Array:
 
 def _title_year(title: pa.Array, year: pa.Array, author: pa.Array) -> pa.Array:
     """The round-3 key: normalised title, year and first author's surname (null without title or year)."""
-    title = pc.replace_substring_regex(pc.utf8_lower(title), pattern=r"[^\p{L}\p{N}]+", replacement=" ")
-    title = pc.utf8_trim_whitespace(title)
-    title = pc.if_else(pc.equal(title, ""), pa.scalar(None, title.type), title)
+    title = normal_title(title)
     author = pc.fill_null(author.cast(title.type), pa.scalar("", title.type))
     return pc.binary_join_element_wise(title, year, author, pa.scalar("|", title.type))  # null if title or year is
+
+
+def normal_title(title: pa.Array) -> pa.Array:
+    """Titles as round 3 compares them: lower case, runs of non-alphanumerics as one space, trimmed
+    (null where nothing is left)."""
+    title = pc.replace_substring_regex(pc.utf8_lower(title), pattern=r"[^\p{L}\p{N}]+", replacement=" ")
+    title = pc.utf8_trim_whitespace(title)
+    return pc.if_else(pc.equal(title, ""), pa.scalar(None, title.type), title)
 
 
 def first_author(authors: pa.Array | pa.ChunkedArray) -> pa.Array:

@@ -83,6 +83,10 @@ class KeywordOccurrences:
         Number of keyword occurrences (pieces of the records' keyword fields, before the
         thesaurus) that held control, bidirectional-override or zero-width characters, which
         :func:`clean` removed.
+    spellings
+        With ``label_case="original"``: how often each author spelling of each keyword occurs,
+        as ``(keyword positions, spellings, counts)`` (what the labels are chosen from, see
+        :func:`best_spellings`); ``None`` otherwise.
     """
 
     field: str
@@ -91,6 +95,7 @@ class KeywordOccurrences:
     matrix: sp.csr_matrix
     author: sp.csr_matrix | None = None
     control_characters_removed: int = 0
+    spellings: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     @property
     def occurrences(self) -> np.ndarray:
@@ -102,10 +107,44 @@ class KeywordOccurrences:
         """Number of distinct cleaned keywords of each record (``n_d``)."""
         return np.diff(self.matrix.indptr)
 
+    @property
+    def records_with_keywords(self) -> int:
+        """Number of records with at least one keyword of the field."""
+        return int(np.count_nonzero(self.keywords_per_record))
+
     def counts(self) -> pd.DataFrame:
         """All keywords with their occurrences, most frequent first (ties by label)."""
-        df = pd.DataFrame({"label": self.labels, "occurrences": self.occurrences})
-        return df.sort_values(["occurrences", "label"], ascending=[False, True], kind="stable").reset_index(drop=True)
+        return _counts(self.labels, self.occurrences)
+
+
+@dataclass(frozen=True, eq=False)  # holds arrays
+class KeywordCounts:
+    """The keywords of a field and their counts, without the records: what a network counted in
+    passes over the files keeps (:mod:`bibnet.passes`), in place of :class:`KeywordOccurrences`.
+
+    ``field``, ``keys``, ``labels``, ``occurrences``, ``records_with_keywords``,
+    ``control_characters_removed`` and :meth:`counts` are those of :class:`KeywordOccurrences`;
+    ``author_occurrences`` counts the records holding each keyword among their author keywords
+    and ``records`` the records counted.
+    """
+
+    field: str
+    keys: np.ndarray
+    labels: np.ndarray
+    occurrences: np.ndarray
+    author_occurrences: np.ndarray
+    records: int
+    records_with_keywords: int
+    control_characters_removed: int = 0
+
+    def counts(self) -> pd.DataFrame:
+        """All keywords with their occurrences, most frequent first (ties by label)."""
+        return _counts(self.labels, self.occurrences)
+
+
+def _counts(labels: np.ndarray, occurrences: np.ndarray) -> pd.DataFrame:
+    df = pd.DataFrame({"label": labels, "occurrences": occurrences})
+    return df.sort_values(["occurrences", "label"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
 def clean(values: pa.Array, *, lower: bool = True) -> pa.Array:
@@ -232,13 +271,15 @@ def extract(
     shape = (n_records, len(keys))
     matrix = _incidence(docs, occ_key, shape)
     author = _incidence(docs[author_flag], occ_key[author_flag], shape) if field == "all" else None
+    counted = None
     if label_case == "lower":
         labels = keys
     else:
         spelling_codes, spelling_uniques = _encode_sorted(spellings)
-        labels = _original_labels(keys, occ_key[author_flag], spelling_codes[raw_codes[author_flag]], spelling_uniques)
+        counted = _spelling_counts(occ_key[author_flag], spelling_codes[raw_codes[author_flag]], spelling_uniques)
+        labels = best_spellings(keys, *counted)
     return KeywordOccurrences(field=field, keys=keys, labels=labels, matrix=matrix, author=author,
-                              control_characters_removed=controls)
+                              control_characters_removed=controls, spellings=counted)
 
 
 def _split_fields(source: Corpus | pd.DataFrame, tags: Sequence[str]) -> tuple[int, list[tuple[str, SplitKeywords]]]:
@@ -257,20 +298,29 @@ def _split_fields(source: Corpus | pd.DataFrame, tags: Sequence[str]) -> tuple[i
     return len(records), parts
 
 
-def _original_labels(keys: np.ndarray, key: np.ndarray, spelling: np.ndarray, spellings: pa.Array) -> np.ndarray:
-    """Most frequent author spelling per key (ties: first in code-point order), else the key.
+def _spelling_counts(key: np.ndarray, spelling: np.ndarray, spellings: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """How often each (keyword, spelling) pair occurs: keyword positions, spellings (text), counts.
 
     ``key`` and ``spelling`` hold, per author-keyword occurrence, the key id and the id of its
     original spelling in the sorted ``spellings``.
     """
+    n = len(spellings)
+    pair, count = np.unique(key * n + spelling, return_counts=True)
+    text = np.asarray(spellings.take(pa.array(pair % n, pa.int64())).to_pylist(), dtype=object)
+    return pair // n, text, count.astype(np.int64)
+
+
+def best_spellings(keys: np.ndarray, key: np.ndarray, spelling: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """Most frequent author spelling per key (ties: first in code-point order), else the key.
+
+    ``key``, ``spelling``, ``count``: how often keyword ``keys[key[i]]`` is spelt ``spelling[i]``
+    (any order; each pair once).
+    """
     labels = keys.copy()
     if len(key) == 0:
         return labels
-    n = len(spellings)
-    pair, count = np.unique(key * n + spelling, return_counts=True)
-    pk, ps = pair // n, pair % n
-    # Sort by key, then count descending, then spelling rank; the first row per key wins.
-    best = np.lexsort((ps, -count, pk))
-    first = best[np.r_[True, pk[best][1:] != pk[best][:-1]]]
-    labels[pk[first]] = np.asarray(spellings.take(pa.array(ps[first])).to_pylist(), dtype=object)
+    # Sort by key, then count descending, then spelling; the first row per key wins.
+    best = np.lexsort((spelling.astype(str), -count, key))
+    first = best[np.r_[True, key[best][1:] != key[best][:-1]]]
+    labels[key[first]] = spelling[first]
     return labels

@@ -7,7 +7,7 @@ The reports are plain frozen values (``str()`` for people, ``to_dict()`` for
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -230,6 +230,7 @@ def build_report(
     ignored: list[str],
     unreadable: Sequence[str] = (),
     prefer: Sequence[str] = (),
+    filled: Mapping[str, np.ndarray] | None = None,
 ) -> LoadReport:
     """The :class:`LoadReport` of a finished load.
 
@@ -254,12 +255,16 @@ def build_report(
         Exports left out because they could not be read, each as ``"path: why"``.
     prefer
         The databases in the order their copies were kept (:func:`bibnet.read`'s ``prefer``).
+    filled
+        Whether each kept record has ``DE`` and ``ID``, where neither ``kept`` nor ``fields``
+        holds them (the passes over files that keep no records, :mod:`bibnet.passes`).
     """
     per_file = duplicates["file"].value_counts() if len(duplicates) else pd.Series(dtype=int)
     files = [replace(f, duplicates=int(per_file.get(f.path, 0))) for f in files]
     n = len(kept)
-    filled = {tag: fields[tag].lengths > 0 if tag in fields else kept[tag].notna().to_numpy(dtype=bool)
-              for tag in COVERAGE if tag != "AB"} | {"AB": has_ab}
+    given = dict(filled or {})
+    filled = {tag: given[tag] if tag in given else fields[tag].lengths > 0 if tag in fields
+              else kept[tag].notna().to_numpy(dtype=bool) for tag in COVERAGE if tag != "AB"} | {"AB": has_ab}
     shares = {tag: float(filled[tag].mean()) if n else 0.0 for tag in COVERAGE}
     years = kept["PY"].dropna()
     sources, source_fields = _per_source(files, kept, filled)

@@ -24,7 +24,7 @@ from scipy.sparse.csgraph import connected_components
 from bibnet.clustering import Clustering, ClusterParams, cluster
 from bibnet.errors import OptionError
 from bibnet.keyword_fields import SplitKeywords
-from bibnet.keywords import KeywordOccurrences, clean, field_name
+from bibnet.keywords import KeywordCounts, KeywordOccurrences, clean, field_name
 from bibnet.layout import Layout, LayoutParams, layout
 from bibnet.memory import release
 from bibnet.normalize import normalize
@@ -158,11 +158,14 @@ class Network:
     cooccurrence
         N x N raw link strengths (symmetric CSR, empty diagonal).
     incidence
-        Records x N binary matrix: which record has which mapped keyword.
+        Records x N binary matrix: which record has which mapped keyword; ``None`` for a network
+        counted in passes over the files (:func:`bibnet.passes.networks`), which keeps no record.
     records
-        The corpus records the network was built from (rows of ``incidence``).
+        The corpus records the network was built from (rows of ``incidence``); of a network
+        counted in passes, only the kept records' databases (``DB``).
     keywords
-        All keywords of the field with their occurrences, before the threshold.
+        All keywords of the field with their occurrences, before the threshold
+        (:class:`~bibnet.keywords.KeywordCounts` for a network counted in passes).
     params
         The :class:`~bibnet.selection.NetworkParams` used.
     keywords_meeting_threshold
@@ -178,9 +181,9 @@ class Network:
 
     items: pd.DataFrame
     cooccurrence: sp.csr_matrix
-    incidence: sp.csr_matrix
+    incidence: sp.csr_matrix | None
     records: pd.DataFrame
-    keywords: KeywordOccurrences
+    keywords: KeywordOccurrences | KeywordCounts
     params: NetworkParams
     keywords_meeting_threshold: int
     clustering: Clustering | None = None
@@ -226,7 +229,7 @@ class Network:
         return NetworkSummary(
             field=self.params.keywords,
             records=int(len(self.records)),
-            records_with_keywords=int(np.count_nonzero(self.keywords.keywords_per_record)),
+            records_with_keywords=self.keywords.records_with_keywords,
             keywords_total=int(len(self.keywords.keys)),
             keywords_meeting_threshold=int(self.keywords_meeting_threshold),
             keywords_selected=int(len(self)),
@@ -374,21 +377,32 @@ def build_network(source: Corpus | pd.DataFrame, *, params: NetworkParams | None
 
 def _items(occ: KeywordOccurrences, sel: Selection, records: pd.DataFrame) -> pd.DataFrame:
     """The item table of the mapped keywords: ids, labels, weights and scores."""
-    kept, cooc, occurrences = sel.kept, sel.cooccurrence, occ.occurrences
+    kept = sel.kept
+    author = None if occ.author is None else np.asarray(occ.author.sum(axis=0)).ravel()[kept]
+    return item_table(labels=occ.labels[kept], keys=occ.keys[kept], occurrences=occ.occurrences[kept],
+                      cooccurrence=sel.cooccurrence, scores=keyword_scores(sel.incidence, records),
+                      author_occurrences=author)
+
+
+def item_table(*, labels: np.ndarray, keys: np.ndarray, occurrences: np.ndarray, cooccurrence: sp.csr_matrix,
+               scores: pd.DataFrame, author_occurrences: np.ndarray | None) -> pd.DataFrame:
+    """The item table of mapped keywords (see :attr:`Network.items`), unclustered and not laid out.
+
+    ``author_occurrences`` (all keywords only): records holding each keyword among their author keywords.
+    """
     items = pd.DataFrame(
         {
-            "id": np.arange(1, len(kept) + 1, dtype=np.int64),
-            "label": occ.labels[kept].astype(object),
-            "key": occ.keys[kept].astype(object),
-            "occurrences": occurrences[kept],
-            "links": np.diff(cooc.indptr).astype(np.int64),
-            "total_link_strength": np.asarray(cooc.sum(axis=1)).ravel(),
+            "id": np.arange(1, len(keys) + 1, dtype=np.int64),
+            "label": labels.astype(object),
+            "key": keys.astype(object),
+            "occurrences": occurrences,
+            "links": np.diff(cooccurrence.indptr).astype(np.int64),
+            "total_link_strength": np.asarray(cooccurrence.sum(axis=1)).ravel(),
         }
     )
-    items = pd.concat([items, keyword_scores(sel.incidence, records)], axis=1)
-    if occ.author is not None:
-        author_docs = np.asarray(occ.author.sum(axis=0)).ravel()[kept]
-        items["author_share"] = author_docs / np.maximum(occurrences[kept], 1)
+    items = pd.concat([items, scores], axis=1)
+    if author_occurrences is not None:
+        items["author_share"] = author_occurrences / np.maximum(occurrences, 1)
     items["x"] = np.nan
     items["y"] = np.nan
     items["cluster"] = pd.array([pd.NA] * len(items), dtype="Int64")
