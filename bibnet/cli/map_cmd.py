@@ -9,7 +9,11 @@ import click
 from bibnet.cli.options import (
     cluster_options,
     cluster_params,
+    count_exports,
     default_inputs,
+    engine_options,
+    engine_params,
+    in_memory,
     input_options,
     layout_options,
     layout_params,
@@ -29,6 +33,7 @@ from bibnet.readwrite.folder import GRAPH_FORMATS
 @selection_options
 @cluster_options
 @layout_options
+@engine_options
 def command(paths: tuple[str, ...], strict: bool, skip_unreadable: bool, prefer: tuple[str, ...], out: str,
             formats: tuple[str, ...], **opts) -> None:
     """Write a VOSviewer keyword co-occurrence map of the exports in PATH...
@@ -39,13 +44,20 @@ def command(paths: tuple[str, ...], strict: bool, skip_unreadable: bool, prefer:
     Writes OUT/map.txt, OUT/network.txt, OUT/map.json and OUT/summary.json.
     """
     from bibnet.network import build_network
+    from bibnet.passes import network
     from bibnet.readwrite.folder import save
 
     # The folder is checked, and its temporary sibling made, before anything is read.
-    sources, selection = default_inputs(paths), network_params(opts)
+    sources, selection, where = default_inputs(paths), network_params(opts), engine_params(opts)
     with run_folder(out, sources, selection) as folder:
-        corpus = read_exports(sources, strict=strict, skip_unreadable=skip_unreadable, prefer=prefer)
-        net = build_network(corpus, params=selection).cluster(params=cluster_params(opts))
+        if in_memory(selection, where):
+            net = build_network(read_exports(sources, strict=strict, skip_unreadable=skip_unreadable, prefer=prefer),
+                                params=selection)
+        else:
+            counted = count_exports(sources, fields=(selection.keywords,), selection=selection, engine=where,
+                                    strict=strict, skip_unreadable=skip_unreadable, prefer=prefer)
+            net = network(counted, params=selection)
+        net = net.cluster(params=cluster_params(opts))
         lp = layout_params(opts)
         if lp is not None:
             net = net.layout(params=lp)

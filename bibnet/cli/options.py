@@ -12,14 +12,17 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from bibnet.clustering import ClusterParams
+from bibnet.errors import OptionError
 from bibnet.layout import LayoutParams
 from bibnet.options import Option, Params, base_type, options, type_hints
 from bibnet.options import defaults as bibnet_defaults
+from bibnet.passes.engines import EngineParams
 from bibnet.selection import NetworkParams
 
 if TYPE_CHECKING:  # pragma: no cover
     from bibnet.corpus import Corpus
     from bibnet.load_report import LoadReport
+    from bibnet.passes import Counted
 
 P = TypeVar("P", bound=Params)
 
@@ -168,6 +171,8 @@ def _int_bound(bound: float | None) -> int | None:
     return None if bound is None else int(bound)
 
 
+#: Where the files are counted (``--engine``, ``--workers``, ``--scheduler``).
+engine_options = params_options(EngineParams)
 #: Options of the network, clustering and layout stages (``--no-layout`` switches the layout off).
 selection_options = params_options(NetworkParams)
 cluster_options = params_options(ClusterParams)
@@ -196,6 +201,28 @@ def read_exports(paths: Sequence[str], *, strict: bool, skip_unreadable: bool, p
     return corpus
 
 
+def count_exports(paths: Sequence[str], *, fields: Sequence[str], selection: NetworkParams, engine: EngineParams,
+                  strict: bool, skip_unreadable: bool, prefer: Sequence[str]) -> Counted:
+    """The keyword fields of the export files counted in two passes on ``engine``
+    (:func:`bibnet.passes.count_files`), the load report printed."""
+    from bibnet.passes import count_files
+
+    counted = count_files(*paths, fields=fields, network_params=selection, engine_params=engine, strict=strict,
+                          skip_unreadable=skip_unreadable, prefer=prefer)
+    print_load_report(counted.report)
+    return counted
+
+
+def in_memory(selection: NetworkParams, engine: EngineParams) -> bool:
+    """Whether a run reads every record into memory rather than counting in passes: ``--clean auto``
+    suggests merges from the records themselves. On the Dask engine that is an error."""
+    if selection.clean == "none":
+        return False
+    if engine.engine == "dask":
+        raise OptionError("--clean auto reads every record into memory: it runs with --engine local only")
+    return True
+
+
 def print_load_report(report: LoadReport) -> None:
     """The load report on stderr: every run says what was read, kept, skipped and dropped,
     and each file's warnings (``bibnet info`` shows them under the file)."""
@@ -214,6 +241,11 @@ def print_load_report(report: LoadReport) -> None:
     if report.ignored:
         names = ", ".join(entry.split(": ", 1)[0] for entry in report.ignored)
         click.echo(f"  ignored {len(report.ignored)} file(s) that are not exports: {names}", err=True)
+
+
+def engine_params(opts: Mapping[str, Any]) -> EngineParams:
+    """EngineParams from the parsed engine options."""
+    return params_from(EngineParams, opts)
 
 
 def network_params(opts: Mapping[str, Any]) -> NetworkParams:

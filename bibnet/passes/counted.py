@@ -1,0 +1,202 @@
+"""Counting a corpus in two passes over its files, on an engine: the keywords, their pair
+counts and score sums, and the load report, with no record kept in memory.
+
+1. First pass (:mod:`bibnet.passes.first`), a task per file: the records' duplicate keys and
+   each field's keyword tally over all the file's records.
+2. Reduction: the duplicates are decided on all keys, with :func:`bibnet.dedup.deduplicate`
+   (the rule of :func:`bibnet.read`, so the same copies are kept); the tallies are summed. A
+   keyword whose count over all records (copies included) reaches the threshold is a
+   candidate: dropping copies only lowers counts, and uniting the author keywords of copies
+   only moves a keyword some copy had, so every keyword that will be mapped is a candidate.
+3. Second pass (:mod:`bibnet.passes.second`), a task per file: pair counts and score sums of
+   the candidates over the kept records, the tallies of the records to take out, and the
+   keyword text of records united with copies from other databases.
+4. Reduction: the first tallies corrected (dropped copies out, united records in, counted
+   once here), and the sums of all tasks.
+
+Every sum is of whole numbers, so the result does not depend on how the files are split
+among workers or in which order they finish; :func:`bibnet.passes.build.networks` then
+selects and weighs as :func:`bibnet.build_network` does, to the bit.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import cast
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from bibnet.corpus import Corpus, _LeftOut, _prefer
+from bibnet.dedup import deduplicate
+from bibnet.errors import InputError
+from bibnet.keyword_fields import SplitKeywords
+from bibnet.keywords import Field, KeywordCounts, LabelCase
+from bibnet.load_report import FileReport, LoadReport, SkippedInputWarning, build_report
+from bibnet.passes.engines import Engine
+from bibnet.passes.first import FILLED, FirstPart, first_pass
+from bibnet.passes.second import Keywords, SecondTask, Shared, second_pass
+from bibnet.passes.sums import FieldSums, add_up, field_sums
+from bibnet.passes.tally import Tally
+from bibnet.passes.tasks import Plan, part_corpus, tasks
+from bibnet.readers import Skip
+from bibnet.scores import CitationGroups, record_groups
+
+_ROW = "#row"
+
+
+@dataclass(frozen=True, eq=False)  # holds arrays
+class FieldCount:
+    """One keyword field counted: all its keywords, and the sums over its candidates.
+
+    ``candidates`` are the keywords the sums are on (sorted; some may have no record left once
+    the duplicates are dropped).
+    """
+
+    keywords: KeywordCounts
+    candidates: np.ndarray
+    sums: FieldSums
+
+
+@dataclass(frozen=True, eq=False)  # holds arrays
+class Counted:
+    """What the passes counted: each field, the load report, the kept records' databases
+    (``databases``, in reading order), their citation groups, and whether any kept record has
+    author (``DE``) and database keywords (``ID``)."""
+
+    fields: dict[str, FieldCount]
+    report: LoadReport
+    databases: pd.Series
+    groups: CitationGroups
+    filled: dict[str, bool]
+
+
+def count(paths: Sequence[str], *, plan: Plan, min_occurrences: int, engine: Engine, strict: bool = False,
+          prefer: Sequence[str] = ()) -> Counted:
+    """Count the keyword fields of ``plan`` in the export files of ``paths`` on ``engine``.
+
+    ``paths``, ``strict`` and ``prefer`` are those of :func:`bibnet.read` (lean); it raises the
+    same errors, for the same first file. The load report's duplicates compare the copies'
+    identifiers, normalised titles, years, citations and export dates.
+    """
+    order = _prefer(prefer)
+    jobs = tasks(paths)
+    parts, first = engine.map_reduce(first_pass, jobs, plan, add_up)
+    files, skips, ignored, unreadable, keys = _outcomes(parts, strict=strict)
+    keys[_ROW] = np.arange(len(keys))
+    kept, dups = deduplicate(keys, prefer=order)
+    lost, into = dups.pop("row").to_numpy(), dups.pop("kept_row").to_numpy()
+    db = keys["DB"].to_numpy(dtype=object)
+    across = db[lost] != db[into]
+    rows = kept.pop(_ROW).to_numpy()
+    groups = record_groups(kept)
+    report, filled = _report(files, skips, kept, keys, dups, ignored, unreadable, order, into[across], lost[across], rows)
+
+    candidates = {name: _candidates(first.get(name), min_occurrences) for name in plan.fields}
+    shared = Shared(plan=plan, candidates={name: keys_ for name, (keys_, _) in candidates.items()}, groups=groups)
+    second_jobs = _second_jobs(parts, lost, into[across], lost[across])
+    sent, second = engine.map_reduce(second_pass, second_jobs, shared, add_up)
+    united = _united(sent, keys, into[across], lost[across])
+    fields = {}
+    for name in plan.fields:
+        field = cast(Field, name)
+        extra = [Tally.of(united, field, thesaurus=plan.thesaurus, label_case=cast(LabelCase, plan.label_case))]
+        sums = second[name]
+        tally = Tally.total([t for t in (first.get(name), sums.removed, *extra) if t is not None])
+        more = field_sums(united, field, thesaurus=plan.thesaurus, counting=plan.counting,
+                          candidates=shared.candidates[name], groups=groups)
+        total = FieldSums.total([FieldSums(sums.pairs, sums.scores), more])
+        fields[name] = FieldCount(keywords=tally.counts(name),
+                                  candidates=np.asarray(shared.candidates[name].to_pylist(), dtype=object), sums=total)
+    return Counted(fields=fields, report=report, databases=kept["DB"].reset_index(drop=True), groups=groups,
+                   filled={tag: bool(has.any()) for tag, has in filled.items()})
+
+
+def _outcomes(parts: list[FirstPart], *, strict: bool
+              ) -> tuple[list[FileReport], list[Skip], list[str], list[str], pd.DataFrame]:
+    """The files read, records skipped, files ignored and unreadable, and the keys of all records;
+    the error of the first file (in reading order) that gives one, as :func:`bibnet.read` raises it."""
+    files, skips, ignored, unreadable, keys = [], [], [], [], []
+    for part in parts:
+        if isinstance(part.read, InputError):
+            raise part.read
+        if isinstance(part.read, _LeftOut):
+            (unreadable if part.read.unreadable else ignored).append(part.read.why)
+            continue
+        if strict and part.skipped:
+            raise InputError(f"{part.skipped[0]} (strict: malformed records are not skipped)")
+        files.append(part.read)
+        skips.extend(part.skipped)
+        keys.append(part.keys)
+    if not files:
+        left_out = [*unreadable, *ignored]
+        raise InputError(f"no export found ({left_out[0] if left_out else 'no files'})")
+    return files, skips, ignored, unreadable, pd.concat(keys, ignore_index=True)
+
+
+def _report(files: list[FileReport], skips: list[Skip], kept: pd.DataFrame, keys: pd.DataFrame, dups: pd.DataFrame,
+            ignored: list[str], unreadable: list[str], prefer: tuple[str, ...], into: np.ndarray, donors: np.ndarray,
+            rows: np.ndarray) -> tuple[LoadReport, dict[str, np.ndarray]]:
+    """The load report, as :func:`bibnet.read` makes it (a united record has author keywords if a copy has)."""
+    filled = {}
+    for tag, column in FILLED.items():
+        has = keys[column].to_numpy(dtype=bool).copy()
+        if tag == "DE":
+            np.logical_or.at(has, into, has[donors])
+        filled[tag] = has[rows]
+    report = build_report(files, skips=skips, kept=kept, fields={}, has_ab=kept["#has_AB"].to_numpy(dtype=bool),
+                          duplicates=dups, ignored=ignored, unreadable=unreadable, prefer=prefer, filled=filled)
+    if skips:
+        warnings.warn(f"{len(skips)} malformed record(s) skipped; first: {skips[0]}", SkippedInputWarning, stacklevel=3)
+    if unreadable:
+        warnings.warn(f"{len(unreadable)} unreadable file(s) skipped; first: {unreadable[0]}", SkippedInputWarning,
+                      stacklevel=3)
+    return report, filled
+
+
+def _candidates(tally: Tally | None, min_occurrences: int) -> tuple[pa.Array, np.ndarray]:
+    """The keywords counted at least ``min_occurrences`` times over all records, copies included."""
+    if tally is None:
+        return pa.array([], pa.large_string()), np.zeros(0, np.int64)
+    at = np.flatnonzero(tally.occurrences >= min_occurrences)
+    return tally.keys.take(pa.array(at)), at
+
+
+def _second_jobs(parts: list[FirstPart], lost: np.ndarray, into: np.ndarray, donors: np.ndarray) -> list[SecondTask]:
+    """Each file read, with its dropped, united and donor records (positions in the file)."""
+    jobs, offset = [], 0
+    for part in parts:
+        if part.keys is None:
+            continue
+        n = len(part.keys)
+
+        def local(rows: np.ndarray, offset: int = offset, n: int = n) -> tuple[int, ...]:
+            inside = rows[(rows >= offset) & (rows < offset + n)] - offset
+            return tuple(int(r) for r in np.unique(inside))
+
+        jobs.append(SecondTask(task=part.task, offset=offset, dropped=local(lost), united=local(into),
+                               donors=local(donors)))
+        offset += n
+    return jobs
+
+
+def _united(sent: list[Keywords], keys: pd.DataFrame, into: np.ndarray, donors: np.ndarray) -> Corpus:
+    """The kept records that get the author keywords of their copies from other databases, with them
+    (:meth:`SplitKeywords.unite`, as :func:`bibnet.read` unites them)."""
+    rows = np.concatenate([np.zeros(0, np.int64), *[k.rows for k in sent]])
+    text: dict[str, list[pa.Array]] = {}
+    for k in sent:
+        for tag, values in k.text.items():
+            text.setdefault(tag, []).append(values)
+    fields = {tag: SplitKeywords.from_text(pa.concat_arrays(values) if values else pa.array([], pa.large_string()))
+              for tag, values in text.items()}
+    targets = np.unique(into)
+    if "DE" in fields and len(into):
+        fields["DE"] = fields["DE"].unite(np.searchsorted(rows, into), np.searchsorted(rows, donors))
+    at = np.searchsorted(rows, targets)
+    records = keys.iloc[targets][["PY", "TC", "DB"]].reset_index(drop=True)
+    return part_corpus(records, {tag: split.take(at) for tag, split in fields.items()})
+

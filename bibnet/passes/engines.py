@@ -1,0 +1,200 @@
+"""Where the passes run: worker processes on this machine, or a Dask cluster.
+
+An engine runs ``func(job, shared)`` for every job, and returns what each job keeps (in the
+order of the jobs) and the sum of what they add up, summed in a tree. The sums are whole
+numbers, so the tree's shape does not change the result; the parts are put back in job order,
+so neither does the order in which jobs finish.
+
+:class:`LocalEngine` runs the jobs in batches of consecutive files in worker processes
+(:mod:`bibnet.workers`); each batch sums its own jobs, so a worker sends back one sum.
+:class:`DaskEngine` runs each job as a task of a ``dask.distributed`` cluster and sums on the
+workers; a worker lost mid-run has its tasks run again by Dask, from the files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import operator
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol, TypeVar
+
+from bibnet.errors import OptionError
+from bibnet.options import Params, option
+from bibnet.workers import cpus, pool
+
+J = TypeVar("J")
+S = TypeVar("S")
+#: Sums combined at once at each level of a tree.
+FANOUT = 8
+#: Batches per worker process of the local engine: enough to keep both busy to the end.
+_BATCHES_PER_WORKER = 4
+#: The names of the engines (``--engine``); the first is the default.
+ENGINES = ("local", "dask")
+#: What to install for the Dask engine.
+DASK_MISSING = "the dask engine needs Dask: pip install 'bibnet[dask]'"
+
+
+
+@dataclass(frozen=True)
+class EngineParams(Params):
+    """Where the files are counted (:func:`bibnet.count_files`)."""
+
+    kind: ClassVar[str] = "engine options"
+
+    engine: str = option(ENGINES[0], choices=ENGINES,
+                         help="Count the files in worker processes of this machine (local), or on a Dask cluster "
+                              "(dask: --scheduler, or --workers for one on this machine).")
+    workers: int | None = option(None, min=1, help="Worker processes (local engine, or the Dask cluster started for "
+                                                   "the run); default: one per core.")
+    scheduler: str | None = option(None, help="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 "
+                                              "(--engine dask).")
+
+    def check(self) -> None:
+        if self.scheduler and self.engine != "dask":
+            raise OptionError("--scheduler is for --engine dask")
+        if self.scheduler and self.workers:
+            raise OptionError("give --scheduler or --workers, not both: the scheduler's cluster has its own workers")
+
+
+Job = Callable[[Any, Any], tuple[Any, Any]]
+Combine = Callable[[Sequence[Any]], Any]
+
+
+class Engine(Protocol):
+    """What the passes need of an engine."""
+
+    name: str
+
+    def map_reduce(self, func: Job, jobs: Sequence[Any], shared: Any, combine: Combine) -> tuple[list[Any], Any]:
+        """``func(job, shared)`` for each job, which returns ``(part, summand)``: the parts in job
+        order, and the summands combined (``combine`` of a list gives one)."""
+        ...
+
+
+@dataclass
+class Traffic:
+    """Bytes the tasks of a run sent to the reduction, per pass (measured by the Dask engine)."""
+
+    tasks: list[int] = field(default_factory=list)
+    sent: list[int] = field(default_factory=list)
+
+
+class _Sum:
+    """A running sum kept as a binary counter: at most one partial sum per power of two, so that
+    each summand is combined about log2(n) times and memory stays a few sums."""
+
+    def __init__(self, combine: Combine) -> None:
+        self.combine = combine
+        self.levels: list[tuple[int, Any]] = []
+
+    def add(self, value: Any) -> None:
+        size = 1
+        while self.levels and self.levels[-1][0] == size:
+            _, previous = self.levels.pop()
+            value, size = self.combine([previous, value]), size * 2
+        self.levels.append((size, value))
+
+    def result(self) -> Any:
+        values = [value for _, value in self.levels]
+        return values[0] if len(values) == 1 else self.combine(values)
+
+
+def _batch(func: Job, shared: Any, combine: Combine, jobs: Sequence[Any]) -> tuple[list[Any], Any]:
+    """Run ``jobs`` one after the other: their parts, and the sum of their summands."""
+    parts, total = [], _Sum(combine)
+    for job in jobs:
+        part, summand = func(job, shared)
+        parts.append(part)
+        total.add(summand)
+    return parts, total.result()
+
+
+@dataclass
+class LocalEngine:
+    """The passes in ``workers`` processes of this machine (default: one per core; 1: in this process)."""
+
+    workers: int | None = None
+    name: str = "local"
+
+    def map_reduce(self, func: Job, jobs: Sequence[Any], shared: Any, combine: Combine) -> tuple[list[Any], Any]:
+        n = min(self.workers or cpus(), len(jobs))
+        if n <= 1:
+            return _batch(func, shared, combine, jobs)
+        count = min(len(jobs), n * _BATCHES_PER_WORKER)
+        bounds = [len(jobs) * i // count for i in range(count + 1)]
+        batches = [jobs[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+        parts: list[Any] = []
+        total = _Sum(combine)
+        with pool(n) as workers:
+            for batch_parts, summand in workers.map(_batch, *zip(*[(func, shared, combine, b) for b in batches],
+                                                                  strict=True)):
+                parts += batch_parts
+                total.add(summand)
+        return parts, total.result()
+
+
+class DaskEngine:
+    """The passes as tasks of a ``dask.distributed`` cluster, through ``client``."""
+
+    name = "dask"
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self.traffic = Traffic()
+
+    def map_reduce(self, func: Job, jobs: Sequence[Any], shared: Any, combine: Combine) -> tuple[list[Any], Any]:
+        client = self.client
+        [common] = client.scatter([shared], broadcast=True, hash=False)
+        results = client.map(func, list(jobs), shared=common, pure=False)
+        parts = client.map(operator.itemgetter(0), results, pure=False)
+        summands = client.map(operator.itemgetter(1), results, pure=False)
+        level = summands
+        while len(level) > 1:
+            level = [client.submit(_combine, combine, *level[i:i + FANOUT], pure=False)
+                     for i in range(0, len(level), FANOUT)]
+        total = level[0].result()
+        self.traffic.tasks.append(len(jobs))
+        self.traffic.sent.append(_bytes(client, [*parts, *summands]))
+        return client.gather(parts), total
+
+
+def _combine(combine: Combine, *values: Any) -> Any:
+    return combine(list(values))
+
+
+def _bytes(client: Any, futures: Sequence[Any]) -> int:
+    keys = {f.key for f in futures}
+    return sum(size for key, size in client.nbytes(summary=False).items() if key in keys)
+
+
+@contextlib.contextmanager
+def engine(params: EngineParams, *, client: Any = None) -> Iterator[Engine]:
+    """The engine of ``params`` for the length of a ``with`` block; on ``client`` (a
+    ``dask.distributed.Client``) when one is given, which implies the Dask engine.
+
+    A Dask engine without ``client`` connects to ``params.scheduler``, or else starts a
+    ``LocalCluster`` of ``params.workers`` processes (one per core by default), closed at the end.
+
+    Raises
+    ------
+    OptionError
+        The Dask engine is asked for and Dask is not installed (the message says how to install it).
+    """
+    if client is not None:
+        yield DaskEngine(client)
+        return
+    if params.engine == "local":
+        yield LocalEngine(params.workers)
+        return
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise OptionError(DASK_MISSING) from None
+    if params.scheduler:
+        with Client(params.scheduler) as remote:
+            yield DaskEngine(remote)
+        return
+    with LocalCluster(n_workers=params.workers or cpus(), threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster, Client(cluster) as local:
+        yield DaskEngine(local)
