@@ -4,7 +4,9 @@ The pipeline, one stage a module: :func:`read` (files -> records, :class:`Corpus
 :func:`build_network` (records -> keywords -> selection -> :class:`Network`),
 :meth:`Network.cluster` and :meth:`Network.layout`, then :mod:`bibnet.readwrite`,
 :mod:`bibnet.plotting`, :mod:`bibnet.tables`, :mod:`bibnet.report` and :func:`analyze` for
-the outputs; :func:`themes` for the themes of each period and how they evolve (:mod:`bibnet.dynamics`).
+the outputs; :func:`themes` for the themes of each period and how they evolve (:mod:`bibnet.dynamics`);
+:func:`count_files` counts corpora too large for memory in two passes over the files, in
+worker processes or on a Dask cluster (:mod:`bibnet.passes`).
 """
 
 from typing import Any
@@ -27,6 +29,10 @@ def __getattr__(name: str) -> Any:
         from bibnet import analysis
 
         return getattr(analysis, name)
+    if name in ("count_files", "Counted", "EngineParams"):
+        from bibnet import passes
+
+        return getattr(passes, name)
     if name in ("themes", "Themes", "ThemesParams"):
         from bibnet import dynamics
 
@@ -35,7 +41,8 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "Analysis", "AnalysisParams", "BibnetError", "ClusterParams", "Clustering", "Corpus", "InputError", "Layout",
-    "LayoutParams", "LoadReport", "Network", "NetworkParams", "NetworkSummary", "OptionError", "Run",
-    "Themes", "ThemesParams", "__version__", "analyze", "build_network", "compare_fields", "read", "themes",
+    "Analysis", "AnalysisParams", "BibnetError", "ClusterParams", "Clustering", "Corpus", "Counted", "EngineParams",
+    "InputError", "Layout", "LayoutParams", "LoadReport", "Network", "NetworkParams", "NetworkSummary", "OptionError",
+    "Run", "Themes", "ThemesParams", "__version__", "analyze", "build_network", "compare_fields", "count_files", "read",
+    "themes",
 ]

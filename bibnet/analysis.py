@@ -25,7 +25,10 @@ from bibnet.clustering import ClusterParams
 from bibnet.keywords import field_name
 from bibnet.layout import LayoutParams
 from bibnet.load_report import SkippedInputWarning
+from bibnet.errors import OptionError
 from bibnet.network import Network, NetworkSummary, build_network
+from bibnet.passes import Counted, network
+from bibnet.passes.documents import for_report
 from bibnet.plotting import plot
 from bibnet.plotting.top_keywords import top_keywords_figure
 from bibnet.readwrite.convert import vosviewer_items
@@ -89,7 +92,7 @@ def _in_output_folder(func: Callable[_P, Analysis]) -> Callable[_P, Analysis]:
 
 @_in_output_folder
 def analyze(
-    corpus: Corpus,
+    corpus: Corpus | Counted,
     out: str | Path,
     *,
     network_params: NetworkParams | None = None,
@@ -105,7 +108,9 @@ def analyze(
     Parameters
     ----------
     corpus
-        A :class:`bibnet.Corpus`.
+        A :class:`bibnet.Corpus`, or the counts of export files (:func:`bibnet.count_files`, with
+        every field of ``params.fields`` and at most ``network_params``' threshold); the report
+        then reads its document lists back from the files. Themes over time need a corpus.
     out
         Output folder, all or nothing: built beside ``out`` and swapped in when complete, with
         ``.bibnet-manifest.json`` listing its files; a failed run leaves ``out`` as it was
@@ -148,6 +153,8 @@ def analyze(
     lang = params.lang
     # the analysis' language governs its themes too
     over_time = dataclasses.replace(themes, lang=lang) if themes is not None and themes.given else None
+    if over_time is not None and isinstance(corpus, Counted):
+        raise OptionError("themes over time map each period's records: give a corpus (bibnet.read), not counts")
     total = count_steps(params, laid_out=layout is not None) + (2 if over_time is not None else 0)
     step = (lambda text: progress(text, total)) if progress else (lambda _: None)
     out = Path(out)
@@ -159,7 +166,9 @@ def analyze(
     for name in params.fields:
         step(f"{names[name]}: network")
         try:
-            net = build_network(corpus, params=dataclasses.replace(network_params, keywords=name))
+            field_params = dataclasses.replace(network_params, keywords=name)
+            net = (network(corpus, params=field_params) if isinstance(corpus, Counted)
+                   else build_network(corpus, params=field_params))
         except NoKeywordsError as exc:
             failed[name] = exc
             for _ in range(_field_steps(name, params, laid_out=layout is not None) - 1):
@@ -233,8 +242,11 @@ def analyze(
     params_path.write_text(json.dumps(run.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     links = {text(f"link.{kind}", lang=lang, field=shown[n]): f"{n}/{file}"
              for n in nets for kind, file in (("map", "map.txt"), ("network", "network.txt"), ("json", "map.json"))}
+    listed = {shown[n]: net for n, net in nets.items()}
+    if isinstance(corpus, Counted):  # the documents the report lists, read back from the files
+        listed = for_report(corpus, listed)
     write_report(report_path, summaries=list(summaries.values()), tables=made, figures=figures, links=links, methods=methods,
-                 networks={shown[n]: net for n, net in nets.items()}, figure_networks=figure_networks, lang=lang,
+                 networks=listed, figure_networks=figure_networks, lang=lang,
                  title=text("page.title", lang=lang))
     files += [methods_path, params_path, report_path]
     return Analysis(networks=nets, summaries=summaries, run=run, files=files, skipped=skipped)

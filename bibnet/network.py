@@ -13,7 +13,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -45,6 +46,15 @@ class KeywordNotFound(OptionError, KeyError):
     """
 
     __str__ = Exception.__str__  # the message as given, not quoted as KeyError would
+
+
+class DocumentSource(Protocol):
+    """Where a network that keeps no record reads its documents back
+    (:class:`bibnet.passes.documents.FromFiles`)."""
+
+    def documents(self, field: str, keys: Sequence[str]) -> pd.DataFrame:
+        """The records holding every one of ``keys`` (cleaned keywords of ``field``)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -177,6 +187,9 @@ class Network:
     keyword_fields
         The records' ``DE`` and ``ID`` when a lean read kept them split rather than as
         columns of ``records`` (:meth:`documents` gives them back as text).
+    source
+        Of a network counted in passes (no ``incidence``): where :meth:`documents` reads the
+        records back from.
     """
 
     items: pd.DataFrame
@@ -191,6 +204,7 @@ class Network:
     suggestions: pd.DataFrame | None = None
     cleaning: Cleaning | None = None
     keyword_fields: dict[str, SplitKeywords] = field(default_factory=dict, repr=False)
+    source: DocumentSource | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return len(self.items)
@@ -274,7 +288,8 @@ class Network:
     def documents(self, *labels: str) -> pd.DataFrame:
         """The records that contain all the given keywords (one keyword, or a link's two).
 
-        With their keyword fields as text (``DE``, ``ID``), also after a lean read.
+        With their keyword fields as text (``DE``, ``ID``), also after a lean read. A network
+        counted in passes reads them back from its files.
 
         Raises
         ------
@@ -284,6 +299,10 @@ class Network:
         if not labels:
             raise TypeError("documents() needs at least one keyword")
         cols = [self.column(label) for label in labels]
+        if self.incidence is None:
+            if self.source is None:
+                raise OptionError("this network keeps no record to list documents from")
+            return self.source.documents(self.params.keywords, [str(self.items["key"].iloc[c]) for c in cols])
         hits = np.asarray(self.incidence[:, cols].sum(axis=1)).ravel() == len(cols)
         found = self.records.loc[hits].copy()
         rows = np.flatnonzero(hits)

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from bibnet.cli.options import (
     cluster_options,
     cluster_params,
+    count_exports,
     default_inputs,
+    engine_options,
+    engine_params,
+    in_memory,
     input_options,
     layout_options,
     layout_params,
@@ -25,6 +29,10 @@ from bibnet.cli.options import (
 from bibnet.dynamics.params import ThemesParams
 from bibnet.run import AnalysisParams
 
+if TYPE_CHECKING:  # pragma: no cover
+    from bibnet.corpus import Corpus
+    from bibnet.passes import Counted
+
 
 @click.command("analyze")
 @input_options
@@ -33,6 +41,7 @@ from bibnet.run import AnalysisParams
 @cluster_options
 @layout_options
 @params_options(AnalysisParams, ThemesParams)  # --lang, an option of both, once
+@engine_options
 def command(paths: tuple[str, ...], strict: bool, skip_unreadable: bool, prefer: tuple[str, ...], out: str,
             **opts: Any) -> None:
     """Analyse the exports in PATH... (default: wos_exports/) for all keywords, author
@@ -47,14 +56,20 @@ def command(paths: tuple[str, ...], strict: bool, skip_unreadable: bool, prefer:
 
     # The folder is checked, and its temporary sibling made, before anything is read; analyze()
     # writes into that folder (nested, it does not make another) and this block swaps it in.
-    sources, selection = default_inputs(paths), network_params(opts)
+    sources, selection, where = default_inputs(paths), network_params(opts), engine_params(opts)
     over_time = params_from(ThemesParams, opts)  # checked before anything is read
+    params = params_from(AnalysisParams, opts)
     with run_folder(out, sources, selection) as folder:
-        corpus = read_exports(sources, strict=strict, skip_unreadable=skip_unreadable, prefer=prefer)
+        if in_memory(selection, where, themes=over_time.given):
+            source: Corpus | Counted = read_exports(sources, strict=strict, skip_unreadable=skip_unreadable,
+                                                    prefer=prefer)
+        else:
+            source = count_exports(sources, fields=params.fields, selection=selection, engine=where, strict=strict,
+                                   skip_unreadable=skip_unreadable, prefer=prefer)
         layout = layout_params(opts)
         result = analyze(
-            corpus, folder, network_params=selection, clustering=cluster_params(opts), layout=layout,
-            laid_out=layout is not None, params=params_from(AnalysisParams, opts),
+            source, folder, network_params=selection, clustering=cluster_params(opts), layout=layout,
+            laid_out=layout is not None, params=params,
             themes=over_time, progress=_progress(),
         )
     for text in result.skipped.values():

@@ -213,13 +213,15 @@ def count_exports(paths: Sequence[str], *, fields: Sequence[str], selection: Net
     return counted
 
 
-def in_memory(selection: NetworkParams, engine: EngineParams) -> bool:
+def in_memory(selection: NetworkParams, engine: EngineParams, *, themes: bool = False) -> bool:
     """Whether a run reads every record into memory rather than counting in passes: ``--clean auto``
-    suggests merges from the records themselves. On the Dask engine that is an error."""
-    if selection.clean == "none":
+    suggests merges from the records themselves, and themes over time (``--cuts``, ``--periods``)
+    map each period's records. On the Dask engine that is an error."""
+    needs = "--clean auto" if selection.clean != "none" else "themes over time (--cuts, --periods)" if themes else ""
+    if not needs:
         return False
     if engine.engine == "dask":
-        raise OptionError("--clean auto reads every record into memory: it runs with --engine local only")
+        raise OptionError(f"{needs} reads every record into memory: it runs with --engine local only")
     return True
 
 

@@ -17,6 +17,7 @@ from bibnet.corpus import Corpus
 from bibnet.keyword_fields import SplitKeywords
 from bibnet.network import Network, item_table
 from bibnet.passes.counted import Counted
+from bibnet.passes.documents import FromFiles
 from bibnet.scores import scores_from_sums
 from bibnet.selection import NetworkParams, check_mappable, largest_component, select_columns, top_by_link_strength
 
@@ -46,7 +47,7 @@ def network(counted: Counted, *, params: NetworkParams) -> Network:
                        cooccurrence=cooc, scores=scores_from_sums(count.sums.score_sums().take(on), counted.groups),
                        author_occurrences=author)
     return Network(items=items, cooccurrence=cooc, incidence=None, records=pd.DataFrame({"DB": counted.databases}),
-                   keywords=keywords, params=params, keywords_meeting_threshold=meeting)
+                   keywords=keywords, params=params, keywords_meeting_threshold=meeting, source=FromFiles(counted))
 
 
 def _source(counted: Counted) -> Corpus:

@@ -72,6 +72,17 @@ class Counted:
     databases: pd.Series
     groups: CitationGroups
     filled: dict[str, bool]
+    #: How to read the kept records back (:mod:`bibnet.passes.documents`): the plan, each file's
+    #: second-pass job, and the records united with their copies, with their rows among all read.
+    plan: Plan
+    jobs: tuple[SecondTask, ...]
+    united: Corpus
+    united_rows: np.ndarray
+
+    @property
+    def sources(self) -> dict[str, int]:
+        """Kept records per database, in the order of :data:`~bibnet.sources.SOURCES`."""
+        return dict(self.report.sources)
 
 
 def count(paths: Sequence[str], *, plan: Plan, min_occurrences: int, engine: Engine, strict: bool = False,
@@ -112,7 +123,8 @@ def count(paths: Sequence[str], *, plan: Plan, min_occurrences: int, engine: Eng
         fields[name] = FieldCount(keywords=tally.counts(name),
                                   candidates=np.asarray(shared.candidates[name].to_pylist(), dtype=object), sums=total)
     return Counted(fields=fields, report=report, databases=kept["DB"].reset_index(drop=True), groups=groups,
-                   filled={tag: bool(has.any()) for tag, has in filled.items()})
+                   filled={tag: bool(has.any()) for tag, has in filled.items()}, plan=plan, jobs=tuple(second_jobs),
+                   united=united, united_rows=np.unique(into[across]))
 
 
 def _outcomes(parts: list[FirstPart], *, strict: bool

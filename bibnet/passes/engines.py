@@ -146,7 +146,7 @@ class DaskEngine:
     def map_reduce(self, func: Job, jobs: Sequence[Any], shared: Any, combine: Combine) -> tuple[list[Any], Any]:
         client = self.client
         [common] = client.scatter([shared], broadcast=True, hash=False)
-        results = client.map(func, list(jobs), shared=common, pure=False)
+        results = client.map(func, list(jobs), [common] * len(jobs), pure=False)
         parts = client.map(operator.itemgetter(0), results, pure=False)
         summands = client.map(operator.itemgetter(1), results, pure=False)
         level = summands
