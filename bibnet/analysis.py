@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING, Any, ParamSpec
 import pandas as pd
 
 from bibnet.clustering import ClusterParams
+from bibnet.errors import OptionError
 from bibnet.keywords import field_name
 from bibnet.layout import LayoutParams
 from bibnet.load_report import SkippedInputWarning
-from bibnet.errors import OptionError
 from bibnet.network import Network, NetworkSummary, build_network
 from bibnet.passes import Counted, network
 from bibnet.passes.documents import for_report
@@ -222,7 +222,7 @@ def analyze(
             fig_dir.mkdir(parents=True, exist_ok=True)
             drawn, figures, figure_networks = _figures(nets, fig_dir, params, step, save_static, shown)
             files += drawn
-        if over_time is not None:
+        if over_time is not None and not isinstance(corpus, Counted):  # counts were refused above
             written = _themes(corpus, out / "themes", over_time, step, save_static if params.static else None,
                               network_params=dataclasses.replace(network_params, keywords=first),
                               clustering=clustering, layout=layout, figures=params.figures)

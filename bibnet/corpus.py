@@ -330,8 +330,11 @@ def _standard(
             if note:
                 notes.append(note)
         columns[tag] = col
-    columns[_HAS_AB] = pc.is_valid(columns["AB"])
-    columns[_FIRST_AUTHOR] = first_author(columns["AU"])
+    # Read unless not asked for (a second pass over a file, which knows its duplicates already).
+    if "AB" in columns:
+        columns[_HAS_AB] = pc.is_valid(columns["AB"])
+    if "AU" in columns:
+        columns[_FIRST_AUTHOR] = first_author(columns["AU"])
     database = SOURCES[source]
     # A database without such a field (OpenAlex: no author keywords) is not warned about it file by file:
     # the load report says it once per database.

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from bibnet.texts import localize
 
@@ -56,7 +57,7 @@ def report_data(networks: Mapping[str, Network], *, top_links: int = TOP_LINKS, 
     # Networks of one run share one records table; networks of other records get rows of their own.
     groups: list[tuple[pd.DataFrame, np.ndarray]] = []
     for net in networks.values():
-        rows = np.unique(net.incidence.tocoo().row)
+        rows = np.unique(_incidence(net).tocoo().row)
         for i, (records, kept) in enumerate(groups):
             if records is net.records:
                 groups[i] = (records, np.union1d(kept, rows))
@@ -108,7 +109,7 @@ def _documents(groups: list[tuple[pd.DataFrame, np.ndarray]]) -> dict[str, list[
 def _keywords(net: Network, kept: np.ndarray, offset: int, top_links: int) -> dict[str, list[Any]]:
     """Per keyword of ``net``: label, cluster, occurrences, documents and strongest links."""
     items = net.items
-    incidence = net.incidence.tocsc()
+    incidence = _incidence(net).tocsc()
     incidence.sort_indices()
     docs = []
     for j in range(incidence.shape[1]):
@@ -126,6 +127,15 @@ def _keywords(net: Network, kept: np.ndarray, offset: int, top_links: int) -> di
     return {"labels": items["label"].astype(str).tolist(), "clusters": cluster.tolist(),
             "occurrences": items["occurrences"].astype(np.int64).tolist(), "docs": docs, "links": links,
             "strengths": strengths}
+
+
+def _incidence(net: Network) -> sp.csr_matrix:
+    """The network's records x keywords matrix; a network counted in passes has its records read
+    back first (:func:`bibnet.passes.documents.for_report`)."""
+    if net.incidence is None:
+        raise ValueError("the report lists documents: read a counted network's records back first "
+                         "(bibnet.passes.documents.for_report)")
+    return net.incidence
 
 
 def _strength(value: float) -> float | int:

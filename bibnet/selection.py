@@ -18,7 +18,17 @@ from scipy.sparse.csgraph import connected_components
 
 from bibnet.cooccurrence import COUNTINGS, pair_counts, strengths
 from bibnet.errors import InputError, OptionError
-from bibnet.keywords import FIELD_ALIASES, FIELD_NAMES, FIELD_TAGS, Field, KeywordOccurrences, LabelCase, extract, field_name
+from bibnet.keywords import (
+    FIELD_ALIASES,
+    FIELD_NAMES,
+    FIELD_TAGS,
+    Field,
+    KeywordCounts,
+    KeywordOccurrences,
+    LabelCase,
+    extract,
+    field_name,
+)
 from bibnet.normalize import NORMALIZATIONS
 from bibnet.options import Params, option
 from bibnet.sources import SOURCES
@@ -185,7 +195,8 @@ def _what(field: str, sources: tuple[str, ...]) -> str:
     return name.lower() if name in FIELD_NAMES.values() else name
 
 
-def check_mappable(source: Corpus | pd.DataFrame, occ: KeywordOccurrences, *, params: NetworkParams) -> None:
+def check_mappable(source: Corpus | pd.DataFrame, occ: KeywordOccurrences | KeywordCounts, *,
+                   params: NetworkParams) -> None:
     """Raise :class:`NoKeywordsError` when no keyword of ``occ`` would be mapped.
 
     ``source`` (what ``occ`` was extracted from) tells why a field has no keyword at all.

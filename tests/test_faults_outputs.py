@@ -242,7 +242,7 @@ def test_other_os_error_is_one_line(tmp_path, monkeypatch):
     def denied(*paths, **options):
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(SMALL))
 
-    monkeypatch.setattr("bibnet.corpus.read", denied)
+    monkeypatch.setattr("bibnet.passes.count_files", denied)  # how map reads, in passes
     code, _, stderr = run(*MAP, "--out", str(tmp_path / "out"))
     assert (code, stderr) == (2, f"bibnet: error: {SMALL}: Permission denied\n")
     assert list(tmp_path.iterdir()) == []

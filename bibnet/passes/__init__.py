@@ -10,7 +10,9 @@ the bit; cluster, lay out and write it as any network.
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import tempfile
 from collections.abc import Sequence
 from typing import Any
 
@@ -77,13 +79,21 @@ def count_files(
         from bibnet.thesaurus import read_thesaurus
 
         thesaurus = read_thesaurus(params.thesaurus)
-    plan = Plan(fields=tuple(dict.fromkeys(names)), thesaurus=thesaurus, label_case=params.label_case,
-                counting=params.counting, skip_unreadable=skip_unreadable)
     if not paths:
         raise OptionError("count_files: give at least one file, directory or glob pattern")
-    with engine(engine_params or EngineParams(), client=client) as runner:
-        return count([os.fspath(p) for p in paths], plan=plan, min_occurrences=params.min_occurrences, engine=runner,
-                     strict=strict, prefer=prefer)
+    where = engine_params or EngineParams()
+    # The records the first pass leaves for the later ones: in the folder asked for, else in a
+    # temporary one that lives as long as the counts (document lists read it too).
+    spill = None if where.keep_records else tempfile.TemporaryDirectory(prefix="bibnet-records-")
+    folder = where.keep_records or (spill.name if spill is not None else None)
+    if folder is not None:
+        os.makedirs(folder, exist_ok=True)
+    plan = Plan(fields=tuple(dict.fromkeys(names)), thesaurus=thesaurus, label_case=params.label_case,
+                counting=params.counting, skip_unreadable=skip_unreadable, spill=folder)
+    with engine(where, client=client) as runner:
+        counted = count([os.fspath(p) for p in paths], plan=plan, min_occurrences=params.min_occurrences,
+                        engine=runner, strict=strict, prefer=prefer)
+    return dataclasses.replace(counted, spill=spill)
 
 
 __all__ = ["Counted", "EngineParams", "count_files", "network"]

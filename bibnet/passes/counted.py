@@ -21,6 +21,7 @@ selects and weighs as :func:`bibnet.build_network` does, to the bit.
 
 from __future__ import annotations
 
+import tempfile
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -78,6 +79,8 @@ class Counted:
     jobs: tuple[SecondTask, ...]
     united: Corpus
     united_rows: np.ndarray
+    #: The temporary folder of the records left by the first pass (removed with the counts).
+    spill: tempfile.TemporaryDirectory[str] | None = None
 
     @property
     def sources(self) -> dict[str, int]:
@@ -131,7 +134,11 @@ def _outcomes(parts: list[FirstPart], *, strict: bool
               ) -> tuple[list[FileReport], list[Skip], list[str], list[str], pd.DataFrame]:
     """The files read, records skipped, files ignored and unreadable, and the keys of all records;
     the error of the first file (in reading order) that gives one, as :func:`bibnet.read` raises it."""
-    files, skips, ignored, unreadable, keys = [], [], [], [], []
+    files: list[FileReport] = []
+    skips: list[Skip] = []
+    ignored: list[str] = []
+    unreadable: list[str] = []
+    keys: list[pd.DataFrame] = []
     for part in parts:
         if isinstance(part.read, InputError):
             raise part.read

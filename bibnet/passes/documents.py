@@ -25,7 +25,6 @@ from bibnet.passes.counted import Counted
 from bibnet.passes.engines import LocalEngine
 from bibnet.passes.second import SecondTask
 from bibnet.passes.tasks import Plan, TaskRecords, read_task
-from bibnet.selection import select_columns
 
 if TYPE_CHECKING:  # pragma: no cover
     from bibnet.network import Network
@@ -117,7 +116,7 @@ def for_report(counted: Counted, networks: Mapping[str, Network]) -> dict[str, N
 def _find(job: SecondTask, wanted: Wanted) -> tuple[Found, None]:
     """The records of one file that are kept and hold a wanted keyword (united records always:
     their keywords are known only to the reduction)."""
-    read = read_task(job.task, skip_unreadable=wanted.plan.skip_unreadable)
+    read = read_task(job.task, plan=wanted.plan, keys=False)
     if not isinstance(read, TaskRecords):
         raise RuntimeError(f"{job.task.path}: the file cannot be read again")
     kept = np.ones(len(read.corpus), dtype=bool)

@@ -49,6 +49,10 @@ class EngineParams(Params):
                                                    "the run); default: one per core.")
     scheduler: str | None = option(None, help="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 "
                                               "(--engine dask).")
+    keep_records: str | None = option(None,
+                                      help="Folder where the first pass leaves each file's records (Arrow files), "
+                                           "which later passes and document lists read instead of the exports; "
+                                           "default: a temporary folder on this machine, removed after the run.")
 
     def check(self) -> None:
         if self.scheduler and self.engine != "dask":

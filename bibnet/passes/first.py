@@ -41,11 +41,12 @@ class FirstPart:
 
 def first_pass(task: Task, plan: Plan) -> tuple[FirstPart, dict[str, Tally]]:
     """Read one file: its records' duplicate keys, and the tally of each keyword field of ``plan``."""
-    read = read_task(task, skip_unreadable=plan.skip_unreadable)
+    read = read_task(task, plan=plan)
     if not isinstance(read, TaskRecords):
         return FirstPart(task, read), {}
     tallies = {name: Tally.of(read.corpus, cast(Field, name), thesaurus=plan.thesaurus,
                               label_case=cast(LabelCase, plan.label_case)) for name in plan.fields}
+    assert read.file is not None  # a first read parses the file: its report is known
     return FirstPart(task, read.file, read.skipped, duplicate_keys(read.corpus)), tallies
 
 

@@ -60,7 +60,7 @@ def second_pass(job: SecondTask, shared: Shared) -> tuple[Keywords, dict[str, Fi
     """Count one file's kept records on the candidates; tally the records to take out; send the
     keyword text of the united records and their donors."""
     plan = shared.plan
-    read = read_task(job.task, skip_unreadable=plan.skip_unreadable)
+    read = read_task(job.task, plan=plan, keys=False)
     if isinstance(read, InputError):
         raise read  # the first pass read this file: it changed since
     if not isinstance(read, TaskRecords):
