@@ -73,8 +73,20 @@ class CitationGroups:
 
     def index(self, databases: np.ndarray, years: np.ndarray) -> np.ndarray:
         """Group of each (database, year) pair; -1 where there is none."""
-        keys = pd.MultiIndex.from_arrays([self.databases, self.years])
-        return keys.get_indexer(pd.MultiIndex.from_arrays([databases, years]))
+        names = np.unique(self.databases.astype(str))
+        if not len(names):
+            return np.full(len(years), -1, dtype=np.int64)
+        span = int(np.max(np.abs(self.years))) * 2 + 1 if len(self.years) else 1
+        # (database, year) as one number: the groups are sorted by it, as by name and year.
+        def code(db: np.ndarray, py: np.ndarray) -> np.ndarray:
+            at = np.searchsorted(names, db.astype(str))
+            known = (at < len(names)) & (names[np.minimum(at, len(names) - 1)] == db.astype(str))
+            return np.where(known, at * span + (np.asarray(py, np.int64) + span // 2), -1)
+
+        mine, theirs = code(self.databases, self.years), code(np.asarray(databases), np.asarray(years))
+        at = np.minimum(np.searchsorted(mine, theirs), len(mine) - 1)
+        return np.where((theirs >= 0) & (mine[at] == theirs) & (np.abs(np.asarray(years, np.int64)) <= span // 2),
+                        at, -1)
 
 
 def _values(records: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:

@@ -68,20 +68,22 @@ class Tally:
     def total(cls, tallies: Sequence[Tally]) -> Tally:
         """The sum of ``tallies`` (keywords whose counts add up to 0 are dropped)."""
         first = tallies[0]
-        counts = pa.table({"key": pa.concat_arrays([t.keys for t in tallies]),
-                           "occ": pa.array(np.concatenate([t.occurrences for t in tallies])),
-                           "author": pa.array(np.concatenate([t.author for t in tallies]))})
-        summed = counts.group_by("key").aggregate([("occ", "sum"), ("author", "sum")])
-        summed = summed.filter(pc.not_equal(summed["occ_sum"], 0))
-        summed = summed.take(pc.sort_indices(summed["key"]))
+        # Keys encoded once, counts added by code, codes renumbered in key order.
+        encoded = pc.dictionary_encode(pa.concat_arrays([t.keys for t in tallies]))
+        codes = encoded.indices.to_numpy(zero_copy_only=False)
+        size = len(encoded.dictionary)
+        occurrences = _add(codes, np.concatenate([t.occurrences for t in tallies]), size)
+        author = _add(codes, np.concatenate([t.author for t in tallies]), size)
+        order = pc.sort_indices(encoded.dictionary).to_numpy()
+        order = order[occurrences[order] != 0]
         spellings = None
         if first.spellings is not None:
             pairs = pa.concat_tables([t.spellings for t in tallies if t.spellings is not None])
             spellings = pairs.group_by(["key", "spelling"]).aggregate([("count", "sum")]).rename_columns(
                 ["key", "spelling", "count"])
             spellings = spellings.filter(pc.not_equal(spellings["count"], 0))
-        return cls(keys=summed["key"].combine_chunks().cast(_KEY), occurrences=_ints(summed["occ_sum"]),
-                   author=_ints(summed["author_sum"]), spellings=spellings, records=sum(t.records for t in tallies),
+        return cls(keys=encoded.dictionary.take(pa.array(order)).cast(_KEY), occurrences=occurrences[order],
+                   author=author[order], spellings=spellings, records=sum(t.records for t in tallies),
                    with_keywords=sum(t.with_keywords for t in tallies), controls=sum(t.controls for t in tallies))
 
     def negated(self) -> Tally:
@@ -105,6 +107,13 @@ class Tally:
         return KeywordCounts(field=field, keys=keys, labels=labels, occurrences=self.occurrences,
                              author_occurrences=self.author, records=self.records,
                              records_with_keywords=self.with_keywords, control_characters_removed=self.controls)
+
+
+def _add(codes: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """Sum of ``values`` per code (whole numbers, exactly)."""
+    total = np.zeros(size, dtype=np.int64)
+    np.add.at(total, codes, values)
+    return total
 
 
 def _ints(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
