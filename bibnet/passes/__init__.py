@@ -93,7 +93,7 @@ def count_files(
     with engine(where, client=client) as runner:
         counted = count([os.fspath(p) for p in paths], plan=plan, min_occurrences=params.min_occurrences,
                         engine=runner, strict=strict, prefer=prefer)
-    return dataclasses.replace(counted, spill=spill)
+    return dataclasses.replace(counted, spill=spill, params=params)
 
 
 __all__ = ["Counted", "EngineParams", "count_files", "network"]

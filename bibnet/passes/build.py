@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from bibnet.cooccurrence import strengths
 from bibnet.corpus import Corpus
+from bibnet.errors import OptionError
 from bibnet.keyword_fields import SplitKeywords
 from bibnet.network import Network, item_table
 from bibnet.passes.counted import Counted
@@ -31,6 +32,7 @@ def network(counted: Counted, *, params: NetworkParams) -> Network:
     NoKeywordsError
         As :func:`bibnet.build_network`.
     """
+    _check(counted, params)
     count = counted.fields[params.keywords]
     keywords = count.keywords
     check_mappable(_source(counted), keywords, params=params)
@@ -48,6 +50,25 @@ def network(counted: Counted, *, params: NetworkParams) -> Network:
                        author_occurrences=author)
     return Network(items=items, cooccurrence=cooc, incidence=None, records=pd.DataFrame({"DB": counted.databases}),
                    keywords=keywords, params=params, keywords_meeting_threshold=meeting, source=FromFiles(counted))
+
+
+def _check(counted: Counted, params: NetworkParams) -> None:
+    """Raise :class:`~bibnet.errors.OptionError` unless the counts can give the network of ``params``:
+    the field counted, the same thesaurus, labels and counting, and a threshold no lower."""
+    base = counted.params
+    if params.keywords not in counted.fields:
+        raise OptionError(f"the {params.keywords!r} keywords were not counted; count them: "
+                          f"count_files(..., fields=[{params.keywords!r}])")
+    for name in ("thesaurus", "label_case", "counting"):
+        if getattr(params, name) != getattr(base, name):
+            raise OptionError(f"these counts were made with {name} {getattr(base, name)!r}, not "
+                              f"{getattr(params, name)!r}: count the files again with it")
+    if params.min_occurrences < base.min_occurrences:
+        raise OptionError(f"these counts hold the links of keywords occurring at least {base.min_occurrences} times: "
+                          f"count the files again for a minimum of {params.min_occurrences}")
+    if params.clean != "none":
+        raise OptionError("clean='auto' suggests merges from the records themselves: build the network from "
+                          "bibnet.read(...) instead")
 
 
 def _source(counted: Counted) -> Corpus:

@@ -21,6 +21,7 @@ selects and weighs as :func:`bibnet.build_network` does, to the bit.
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 import warnings
 from collections.abc import Sequence
@@ -45,6 +46,7 @@ from bibnet.passes.tally import Tally
 from bibnet.passes.tasks import Plan, part_corpus, tasks
 from bibnet.readers import Skip
 from bibnet.scores import CitationGroups, record_groups
+from bibnet.selection import NetworkParams
 
 _ROW = "#row"
 
@@ -81,6 +83,8 @@ class Counted:
     united_rows: np.ndarray
     #: The temporary folder of the records left by the first pass (removed with the counts).
     spill: tempfile.TemporaryDirectory[str] | None = None
+    #: The options the keywords were counted with (:func:`bibnet.passes.count_files`' ``network_params``).
+    params: NetworkParams = dataclasses.field(default_factory=NetworkParams)
 
     @property
     def sources(self) -> dict[str, int]:
@@ -122,7 +126,7 @@ def count(paths: Sequence[str], *, plan: Plan, min_occurrences: int, engine: Eng
         tally = Tally.total([t for t in (first.get(name), sums.removed, *extra) if t is not None])
         more = field_sums(united, field, thesaurus=plan.thesaurus, counting=plan.counting,
                           candidates=shared.candidates[name], groups=groups)
-        total = FieldSums.total([FieldSums(sums.pairs, sums.scores), more])
+        total = FieldSums.total([dataclasses.replace(sums, removed=None), more]).counted()
         fields[name] = FieldCount(keywords=tally.counts(name),
                                   candidates=np.asarray(shared.candidates[name].to_pylist(), dtype=object), sums=total)
     return Counted(fields=fields, report=report, databases=kept["DB"].reset_index(drop=True), groups=groups,

@@ -11,6 +11,7 @@ counts are then taken out.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import cast
@@ -79,7 +80,7 @@ def second_pass(job: SecondTask, shared: Shared) -> tuple[Keywords, dict[str, Fi
         if taken_out is not None:
             removed = Tally.of(taken_out, cast(Field, name), thesaurus=plan.thesaurus,
                                label_case=cast(LabelCase, plan.label_case)).negated()
-        sums[name] = FieldSums(pairs=part.pairs, scores=part.scores, removed=removed)
+        sums[name] = dataclasses.replace(part, removed=removed)
     sent = np.array(sorted({*job.united, *job.donors}), dtype=np.int64)
     text = {tag: split.take(sent).to_text() for tag, split in read.corpus.keyword_fields.items()}
     return Keywords(rows=job.offset + sent, text=text), sums

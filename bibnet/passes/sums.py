@@ -42,24 +42,47 @@ class FieldSums:
     removed
         The tally of the records to be taken out of the first pass's counts (dropped copies,
         and records whose keywords are united with their copies'), or ``None``.
+    pending, sizes
+        Records not counted into ``pairs`` yet: their ``records x K`` incidence and numbers of
+        keywords. A file's task sends these (a few bytes per keyword occurrence, where its pair
+        counts would take a few per pair), and the sums multiply them out in large blocks
+        (:data:`PENDING`), where the product is cheapest.
+    counting
+        The counting method the pairs are counted for.
     """
 
     pairs: dict[int, sp.csr_matrix]
     scores: sp.csr_matrix
     removed: Tally | None = None
+    pending: sp.csr_matrix | None = None
+    sizes: np.ndarray | None = None
+    counting: str = "full"
 
     @classmethod
     def total(cls, parts: Sequence[FieldSums]) -> FieldSums:
         """The sum of ``parts``."""
-        pairs: dict[int, sp.csr_matrix] = {}
-        for part in parts:
-            for n, counts in part.pairs.items():
-                pairs[n] = counts if n not in pairs else sp.csr_matrix(pairs[n] + counts)
+        pairs = _add_pairs([p.pairs for p in parts])
         scores = parts[0].scores
         for part in parts[1:]:
             scores = sp.csr_matrix(scores + part.scores)
         removed = [p.removed for p in parts if p.removed is not None]
-        return cls(pairs=pairs, scores=scores, removed=Tally.total(removed) if removed else None)
+        waiting = [p for p in parts if p.pending is not None]
+        pending = sp.vstack([p.pending for p in waiting], format="csr") if waiting else None
+        sizes = np.concatenate([p.sizes for p in waiting]) if waiting else None  # type: ignore[misc]
+        total = cls(pairs=pairs, scores=scores, removed=Tally.total(removed) if removed else None, pending=pending,
+                    sizes=sizes, counting=parts[0].counting)
+        return total.counted() if pending is not None and pending.nnz >= PENDING else total
+
+    def counted(self) -> FieldSums:
+        """These sums with the pending records counted into the pairs."""
+        if self.pending is None or self.sizes is None:
+            return self
+        size = self.pending.shape[1]
+        mine = {n: sp.csr_matrix(sp.triu(counts, k=1)) for n, counts in
+                pair_counts(self.pending, self.sizes, counting=self.counting).items()}
+        empty = {n: sp.csr_matrix((size, size)) for n in mine}
+        return FieldSums(pairs=_add_pairs([empty, self.pairs, mine]), scores=self.scores, removed=self.removed,
+                         counting=self.counting)
 
     def score_sums(self) -> ScoreSums:
         """The :class:`~bibnet.scores.ScoreSums` of the candidates."""
@@ -70,10 +93,22 @@ class FieldSums:
     def cooccurrence_counts(self, kept: np.ndarray) -> dict[int, sp.csr_matrix]:
         """The symmetric pair counts among the candidates at positions ``kept`` (ascending)."""
         out = {}
-        for n, upper in self.pairs.items():
+        for n, upper in self.counted().pairs.items():
             sub = select_columns(sp.csr_matrix(upper)[kept], kept)
             out[n] = sp.csr_matrix(sub + sub.T)
         return out
+
+
+#: Keyword occurrences of pending records that are multiplied out at once (a few hundred MB at most).
+PENDING = 4_000_000
+
+
+def _add_pairs(parts: Sequence[Mapping[int, sp.csr_matrix]]) -> dict[int, sp.csr_matrix]:
+    pairs: dict[int, sp.csr_matrix] = {}
+    for part in parts:
+        for n, counts in part.items():
+            pairs[n] = counts if n not in pairs else sp.csr_matrix(pairs[n] + counts)
+    return pairs
 
 
 def field_sums(corpus: Corpus, field: Field, *, thesaurus: Mapping[str, str], counting: str, candidates: pa.Array,
@@ -86,23 +121,16 @@ def field_sums(corpus: Corpus, field: Field, *, thesaurus: Mapping[str, str], co
     ids = np.asarray(ids[local], dtype=np.int64)
     size = len(candidates)
     incidence = select_columns(occ.matrix, local)
-    pairs = {n: _upper(counts, ids, size) for n, counts in
-             pair_counts(incidence, occ.keywords_per_record, counting=counting).items()}
     sums = score_sums(incidence, corpus.records, groups)
     local_scores = sp.hstack([sp.csr_matrix(np.column_stack([sums.year_sum, sums.year_n, sums.cites_sum, sums.cites_n,
                                                              sums.norm_n]).astype(np.int64)),
                               sp.csr_matrix(sums.norm_sum, dtype=np.int64)], format="coo")
     scores = sp.csr_matrix((local_scores.data, (ids[local_scores.row], local_scores.col)),
                            shape=(size, _SCORE_COLUMNS + len(groups.total)), dtype=np.int64)
-    return FieldSums(pairs=pairs, scores=scores)
-
-
-def _upper(counts: sp.csr_matrix, ids: np.ndarray, size: int) -> sp.csr_matrix:
-    """The upper triangle of a symmetric matrix on local columns, on the global candidate ids."""
-    coo = sp.coo_matrix(counts)
-    rows, cols = ids[coo.row], ids[coo.col]
-    upper = rows < cols
-    return sp.csr_matrix((coo.data[upper], (rows[upper], cols[upper])), shape=(size, size))
+    # The records' incidence on the global candidate ids (ids ascend with the local columns).
+    pending = sp.csr_matrix((incidence.data, ids[incidence.indices], incidence.indptr), shape=(len(corpus), size))
+    return FieldSums(pairs={}, scores=scores, pending=pending, sizes=np.asarray(occ.keywords_per_record, np.int64),
+                     counting=counting)
 
 
 def add_up(parts: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
