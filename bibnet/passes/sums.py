@@ -68,7 +68,7 @@ class FieldSums:
         removed = [p.removed for p in parts if p.removed is not None]
         waiting = [p for p in parts if p.pending is not None]
         pending = sp.vstack([p.pending for p in waiting], format="csr") if waiting else None
-        sizes = np.concatenate([p.sizes for p in waiting]) if waiting else None  # type: ignore[misc]
+        sizes = np.concatenate([p.sizes for p in waiting if p.sizes is not None]) if waiting else None
         total = cls(pairs=pairs, scores=scores, removed=Tally.total(removed) if removed else None, pending=pending,
                     sizes=sizes, counting=parts[0].counting)
         return total.counted() if pending is not None and pending.nnz >= PENDING else total
