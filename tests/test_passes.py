@@ -473,6 +473,18 @@ def test_dask_engine_without_dask_on_the_command_line_is_one_line(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def test_the_extra_the_message_names_installs_dask_and_the_tests_have_it():
+    """``pip install 'bibnet[dask]'`` must install Dask, and the test extra (CI) must too:
+    tests/test_passes_dask.py imports distributed."""
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    assert "dask" in extras, "pyproject.toml has no 'dask' extra"
+    assert any(req.replace(" ", "").startswith(("distributed", "dask[distributed]", "dask[complete]"))
+               for req in extras["dask"])
+    assert any(req.replace(" ", "").startswith(("bibnet[dask", "distributed", "dask[distributed]", "dask[complete]"))
+               for req in extras["test"])
+
+
 # -- 7. engine options -----------------------------------------------------------------------------------
 
 
