@@ -29,7 +29,7 @@ from bibnet.cli import main
 from bibnet.dedup import normal_title
 from bibnet.passes import network
 from bibnet.passes.engines import DASK_MISSING, LocalEngine, engine
-from bibnet.passes.tasks import TaskRecords, read_task, tasks
+from bibnet.passes.tasks import Plan, TaskRecords, read_task, tasks
 from bibnet.readwrite.folder import save
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -107,7 +107,7 @@ def normal_titles(*paths) -> dict[tuple[str, int], str | None]:
     """Normalised title of every record read (copies included), by (file, line)."""
     titles = {}
     for task in tasks([os.fspath(p) for p in paths]):
-        read = read_task(task, skip_unreadable=True)
+        read = read_task(task, plan=Plan(fields=("all",), skip_unreadable=True))
         if isinstance(read, TaskRecords):
             records = read.corpus.records
             normal = normal_title(pa.array(records["TI"].array, type=pa.large_string())).to_pylist()

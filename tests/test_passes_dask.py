@@ -144,7 +144,7 @@ def test_dask_counts_equal_the_local_engines(client, paths, params, read):
 def test_synthetic_40k_on_dask_equals_the_local_engine_and_writes_the_same_files(client, synthetic, synthetic_local,
                                                                                 tmp_path):
     runner = DaskEngine(client)
-    counted = count([str(synthetic)], plan=Plan(fields=("all",)), min_occurrences=SYNTHETIC.min_occurrences,
+    counted = count([str(synthetic)], plan=Plan(fields=("all",)), params=SYNTHETIC,
                     engine=runner)
     assert counted.report.records == counted.report.records_read == 40000 and len(counted.report.files) == 40
     net = network(counted, params=SYNTHETIC)
@@ -168,7 +168,7 @@ def test_synthetic_40k_local_engine_equals_the_in_memory_network(synthetic, synt
 
 def test_traffic_has_one_entry_per_pass(client):
     runner = DaskEngine(client)
-    count([str(SAMPLE)], plan=Plan(fields=FIELDS), min_occurrences=4, engine=runner)
+    count([str(SAMPLE)], plan=Plan(fields=FIELDS), params=NetworkParams(min_occurrences=4), engine=runner)
     # wos_exports: 3 files in the first pass (SOURCES.md is read and left out), the 2 exports in
     # the second; measured: sent == [880, 760] bytes (Dask's sizes of the parts and summands).
     assert runner.traffic.tasks == [3, 2]

@@ -10,9 +10,10 @@ the bit; cluster, lay out and write it as any network.
 
 from __future__ import annotations
 
-import dataclasses
 import os
+import shutil
 import tempfile
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -84,16 +85,21 @@ def count_files(
     where = engine_params or EngineParams()
     # The records the first pass leaves for the later ones: in the folder asked for, else in a
     # temporary one that lives as long as the counts (document lists read it too).
-    spill = None if where.keep_records else tempfile.TemporaryDirectory(prefix="bibnet-records-")
-    folder = where.keep_records or (spill.name if spill is not None else None)
-    if folder is not None:
-        os.makedirs(folder, exist_ok=True)
+    folder = where.keep_records or tempfile.mkdtemp(prefix="bibnet-records-")
+    os.makedirs(folder, exist_ok=True)
     plan = Plan(fields=tuple(dict.fromkeys(names)), thesaurus=thesaurus, label_case=params.label_case,
                 counting=params.counting, skip_unreadable=skip_unreadable, spill=folder)
-    with engine(where, client=client) as runner:
-        counted = count([os.fspath(p) for p in paths], plan=plan, min_occurrences=params.min_occurrences,
-                        engine=runner, strict=strict, prefer=prefer)
-    return dataclasses.replace(counted, spill=spill, params=params)
+    try:
+        with engine(where, client=client) as runner:
+            counted = count([os.fspath(p) for p in paths], plan=plan, params=params, engine=runner, strict=strict,
+                            prefer=prefer)
+    except BaseException:
+        if not where.keep_records:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
+    if not where.keep_records:
+        weakref.finalize(counted, shutil.rmtree, folder, ignore_errors=True)
+    return counted
 
 
 __all__ = ["Counted", "EngineParams", "count_files", "network"]

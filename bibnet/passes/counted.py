@@ -22,7 +22,6 @@ selects and weighs as :func:`bibnet.build_network` does, to the bit.
 from __future__ import annotations
 
 import dataclasses
-import tempfile
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -81,9 +80,7 @@ class Counted:
     jobs: tuple[SecondTask, ...]
     united: Corpus
     united_rows: np.ndarray
-    #: The temporary folder of the records left by the first pass (removed with the counts).
-    spill: tempfile.TemporaryDirectory[str] | None = None
-    #: The options the keywords were counted with (:func:`bibnet.passes.count_files`' ``network_params``).
+    #: The options the keywords were counted with (``plan`` holds the thesaurus read from its file).
     params: NetworkParams = dataclasses.field(default_factory=NetworkParams)
 
     @property
@@ -92,7 +89,7 @@ class Counted:
         return dict(self.report.sources)
 
 
-def count(paths: Sequence[str], *, plan: Plan, min_occurrences: int, engine: Engine, strict: bool = False,
+def count(paths: Sequence[str], *, plan: Plan, params: NetworkParams, engine: Engine, strict: bool = False,
           prefer: Sequence[str] = ()) -> Counted:
     """Count the keyword fields of ``plan`` in the export files of ``paths`` on ``engine``.
 
@@ -113,7 +110,7 @@ def count(paths: Sequence[str], *, plan: Plan, min_occurrences: int, engine: Eng
     groups = record_groups(kept)
     report, filled = _report(files, skips, kept, keys, dups, ignored, unreadable, order, into[across], lost[across], rows)
 
-    candidates = {name: _candidates(first.get(name), min_occurrences) for name in plan.fields}
+    candidates = {name: _candidates(first.get(name), params.min_occurrences) for name in plan.fields}
     shared = Shared(plan=plan, candidates={name: keys_ for name, (keys_, _) in candidates.items()}, groups=groups)
     second_jobs = _second_jobs(parts, lost, into[across], lost[across])
     sent, second = engine.map_reduce(second_pass, second_jobs, shared, add_up)
@@ -131,7 +128,7 @@ def count(paths: Sequence[str], *, plan: Plan, min_occurrences: int, engine: Eng
                                   candidates=np.asarray(shared.candidates[name].to_pylist(), dtype=object), sums=total)
     return Counted(fields=fields, report=report, databases=kept["DB"].reset_index(drop=True), groups=groups,
                    filled={tag: bool(has.any()) for tag, has in filled.items()}, plan=plan, jobs=tuple(second_jobs),
-                   united=united, united_rows=np.unique(into[across]))
+                   united=united, united_rows=np.unique(into[across]), params=params)
 
 
 def _outcomes(parts: list[FirstPart], *, strict: bool

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import operator
+import pickle
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, TypeVar
@@ -101,7 +102,7 @@ class _Sum:
 
     def result(self) -> Any:
         values = [value for _, value in self.levels]
-        return values[0] if len(values) == 1 else self.combine(values)
+        return values[0] if len(values) == 1 else self.combine(values)  # none: combine([]), the empty sum
 
 
 def _batch(func: Job, shared: Any, combine: Combine, jobs: Sequence[Any]) -> tuple[list[Any], Any]:
@@ -149,6 +150,8 @@ class DaskEngine:
 
     def map_reduce(self, func: Job, jobs: Sequence[Any], shared: Any, combine: Combine) -> tuple[list[Any], Any]:
         client = self.client
+        if not jobs:
+            return [], combine([])
         [common] = client.scatter([shared], broadcast=True, hash=False)
         results = client.map(func, list(jobs), [common] * len(jobs), pure=False)
         parts = client.map(operator.itemgetter(0), results, pure=False)
@@ -159,7 +162,7 @@ class DaskEngine:
                      for i in range(0, len(level), FANOUT)]
         total = level[0].result()
         self.traffic.tasks.append(len(jobs))
-        self.traffic.sent.append(_bytes(client, [*parts, *summands]))
+        self.traffic.sent.append(sum(client.gather(client.map(_pickled, results, pure=False))))
         return client.gather(parts), total
 
 
@@ -167,9 +170,9 @@ def _combine(combine: Combine, *values: Any) -> Any:
     return combine(list(values))
 
 
-def _bytes(client: Any, futures: Sequence[Any]) -> int:
-    keys = {f.key for f in futures}
-    return sum(size for key, size in client.nbytes(summary=False).items() if key in keys)
+def _pickled(result: Any) -> int:
+    """Bytes a task's result takes on the wire (pickled, as Dask sends it)."""
+    return len(pickle.dumps(result, protocol=5))
 
 
 @contextlib.contextmanager
@@ -199,6 +202,7 @@ def engine(params: EngineParams, *, client: Any = None) -> Iterator[Engine]:
         with Client(params.scheduler) as remote:
             yield DaskEngine(remote)
         return
+    # dashboard on a free port: a second cluster on this machine would find 8787 taken
     with LocalCluster(n_workers=params.workers or cpus(), threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster) as local:
+                      dashboard_address=":0") as cluster, Client(cluster) as local:
         yield DaskEngine(local)
