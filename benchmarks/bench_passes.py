@@ -127,7 +127,8 @@ def render(res: dict[str, Any]) -> str:
                      f"{r['links']:,} |")
     ratio = m["dask"]["wall"] / m["local"]["wall"]
     lines += ["", f"Dask LocalCluster (2 workers) / local engine: x{ratio:.2f} (target at most x1.3).", "",
-              "Stages of the library run (seconds; clustering with 1 random start):", "", "| engine | count (2 passes) | network | cluster |",
+              "Stages of the library run (seconds; clustering with 1 random start):", "",
+              "| engine | count (2 passes) | network | cluster |",
               "|---|---:|---:|---:|"]
     for name in ("local", "dask"):
         s = m[f"stages_{name}"]
