@@ -289,7 +289,16 @@ def test_nested_output_folder_is_the_enclosing_one(tmp_path):
     assert manifest(tmp_path / "out") == ["a.txt"]
 
 
-def test_a_stop_whose_exception_was_lost_is_not_committed(tmp_path):
+@pytest.fixture
+def ctrl_c_interrupts():
+    """Ctrl-C raises KeyboardInterrupt here, as in a terminal: a shell that starts a job in the
+    background without job control (``cmd &`` in a script) hands it SIGINT ignored."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def test_a_stop_whose_exception_was_lost_is_not_committed(tmp_path, ctrl_c_interrupts):
     """Python drops an exception raised in an at-fork hook: a Ctrl-C then does not stop the run,
     but the folder is not swapped in all the same."""
     with pytest.raises(KeyboardInterrupt):
@@ -339,10 +348,17 @@ def workers_of(pid: int) -> list[int]:
     return [child for child, fields in processes() if int(fields[1]) == pid]
 
 
+def _default_sigint() -> None:
+    """SIGINT as in a terminal, even when this test run was started in the background (which
+    ignores it, and the child would inherit that)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_analyze(out: Path) -> subprocess.Popen:
     """`bibnet analyze` on the sample, stopped once it draws figures (and, with 2 cores or more, has forked workers)."""
     proc = subprocess.Popen([*BIBNET, "analyze", *map(str, SAMPLE), "--out", str(out), "--min-occurrences", "4"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+                            preexec_fn=_default_sigint)
     figures = out.parent / f".{out.name}.tmp-{proc.pid}" / "figures"
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and proc.poll() is None:
