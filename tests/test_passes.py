@@ -27,7 +27,7 @@ import bibnet
 from bibnet import AnalysisParams, EngineParams, InputError, NetworkParams, OptionError
 from bibnet.cli import main
 from bibnet.dedup import normal_title
-from bibnet.passes import network
+from bibnet.passes import engines, network
 from bibnet.passes.engines import DASK_MISSING, LocalEngine, engine
 from bibnet.passes.tasks import Plan, TaskRecords, read_task, tasks
 from bibnet.readwrite.folder import save
@@ -499,6 +499,48 @@ def test_engine_params_checks():
         EngineParams(workers=0)
     with engine(EngineParams(workers=3)) as local:
         assert isinstance(local, LocalEngine) and local.workers == 3
+
+
+def _job(job, shared):
+    return job * shared, [job]
+
+
+def _concatenated(lists):
+    return [x for values in lists for x in values]
+
+
+def _one_batch(values):
+    return [tuple(values)]
+
+
+def test_the_local_engine_batches_at_most_jobs_per_batch_files_and_settles_each_batch():
+    jobs = list(range(700))
+    parts, batches = LocalEngine(2).map_reduce(_job, jobs, 3, _concatenated, settle=_one_batch)
+    assert parts == [3 * j for j in jobs]  # in job order, whatever order the batches finished in
+    assert len(batches) == 11 and max(map(len, batches)) <= engines.JOBS_PER_BATCH  # ceil(700 / 64)
+    assert sorted(j for batch in batches for j in batch) == jobs and all(list(b) == sorted(b) for b in batches)
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 7, 100, 1000])
+def test_a_running_sum_keeps_at_most_levels_partial_sums_and_adds_up_exactly(n):
+    total = engines._Sum(_concatenated)
+    for i in range(n):
+        total.add([i])
+        assert len(total.levels) <= engines.LEVELS
+        assert sum(size for size, _ in total.levels) == i + 1
+    assert sorted(total.result()) == list(range(n))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_one_file_per_batch_and_few_partial_sums_give_the_in_memory_network(monkeypatch, workers):
+    """Every batch and every partial sum settled on its own: the sums are the same."""
+    monkeypatch.setattr(engines, "JOBS_PER_BATCH", 1)
+    monkeypatch.setattr(engines, "LEVELS", 2)
+    params = P(min_occurrences=1, counting="fractional", label_case="original")
+    corpus, counted = read_lean(*CROSS), count(*CROSS, params=params, workers=workers)
+    assert len(counted.jobs) > 2
+    assert_same_network(bibnet.build_network(corpus, params=params), network(counted, params=params))
+    assert_same_report(corpus.report, counted.report, *CROSS)
 
 
 # -- a network asked of counts made with other options -----------------------------------------------------

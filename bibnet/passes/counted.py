@@ -40,7 +40,7 @@ from bibnet.load_report import FileReport, LoadReport, SkippedInputWarning, buil
 from bibnet.passes.engines import Engine
 from bibnet.passes.first import FILLED, FirstPart, first_pass
 from bibnet.passes.second import Keywords, SecondTask, Shared, second_pass
-from bibnet.passes.sums import FieldSums, add_up, field_sums
+from bibnet.passes.sums import FieldSums, add_up, field_sums, settled
 from bibnet.passes.tally import Tally
 from bibnet.passes.tasks import Plan, part_corpus, tasks
 from bibnet.readers import Skip
@@ -113,7 +113,7 @@ def count(paths: Sequence[str], *, plan: Plan, params: NetworkParams, engine: En
     candidates = {name: _candidates(first.get(name), params.min_occurrences) for name in plan.fields}
     shared = Shared(plan=plan, candidates={name: keys_ for name, (keys_, _) in candidates.items()}, groups=groups)
     second_jobs = _second_jobs(parts, lost, into[across], lost[across])
-    sent, second = engine.map_reduce(second_pass, second_jobs, shared, add_up)
+    sent, second = engine.map_reduce(second_pass, second_jobs, shared, add_up, settle=settled)
     united = _united(sent, keys, into[across], lost[across])
     fields = {}
     for name in plan.fields:

@@ -6,7 +6,10 @@ numbers, so the tree's shape does not change the result; the parts are put back 
 so neither does the order in which jobs finish.
 
 :class:`LocalEngine` runs the jobs in batches of consecutive files in worker processes
-(:mod:`bibnet.workers`); each batch sums its own jobs, so a worker sends back one sum.
+(:mod:`bibnet.workers`); each batch sums its own jobs and settles the sum (the second pass
+multiplies out its records' pair counts there, where the work spreads), so a worker sends back
+one sum. Batches hold at most :data:`JOBS_PER_BATCH` files, so a worker's memory does not grow
+with the corpus, and the running sum keeps at most :data:`LEVELS` partial sums.
 :class:`DaskEngine` runs each job as a task of a ``dask.distributed`` cluster and sums on the
 workers; a worker lost mid-run has its tasks run again by Dask, from the files.
 """
@@ -17,6 +20,7 @@ import contextlib
 import operator
 import pickle
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, TypeVar
 
@@ -28,8 +32,12 @@ J = TypeVar("J")
 S = TypeVar("S")
 #: Sums combined at once at each level of a tree.
 FANOUT = 8
-#: Batches per worker process of the local engine: enough to keep both busy to the end.
+#: Batches per worker process of the local engine, at least: enough to keep all busy to the end.
 _BATCHES_PER_WORKER = 4
+#: Jobs (files) of a local batch, at most: a worker holds one batch's sums, whatever the corpus.
+JOBS_PER_BATCH = 64
+#: Partial sums a running sum keeps, at most (each may be as large as the whole sum).
+LEVELS = 4
 #: The names of the engines (``--engine``); the first is the default.
 ENGINES = ("local", "dask")
 #: What to install for the Dask engine.
@@ -64,6 +72,11 @@ class EngineParams(Params):
 
 Job = Callable[[Any, Any], tuple[Any, Any]]
 Combine = Callable[[Sequence[Any]], Any]
+Settle = Callable[[Any], Any]
+
+
+def _as_is(value: Any) -> Any:
+    return value
 
 
 class Engine(Protocol):
@@ -71,9 +84,12 @@ class Engine(Protocol):
 
     name: str
 
-    def map_reduce(self, func: Job, jobs: Sequence[Any], shared: Any, combine: Combine) -> tuple[list[Any], Any]:
+    def map_reduce(self, func: Job, jobs: Sequence[Any], shared: Any, combine: Combine, *,
+                   settle: Settle = _as_is) -> tuple[list[Any], Any]:
         """``func(job, shared)`` for each job, which returns ``(part, summand)``: the parts in job
-        order, and the summands combined (``combine`` of a list gives one)."""
+        order, and the summands combined (``combine`` of a list gives one). ``settle`` turns a
+        partial sum into the same sum in the form to send on (e.g. pair counts multiplied out);
+        an engine may apply it to any partial sum, where the work spreads best."""
         ...
 
 
@@ -86,8 +102,9 @@ class Traffic:
 
 
 class _Sum:
-    """A running sum kept as a binary counter: at most one partial sum per power of two, so that
-    each summand is combined about log2(n) times and memory stays a few sums."""
+    """A running sum kept as a binary counter: partial sums of 1, 2, 4, ... summands, so that a
+    summand is combined about log2(n) times, not n. Sums of sparse counts stop growing once they
+    hold every pair, so at most :data:`LEVELS` are kept: beyond, the two smallest are combined."""
 
     def __init__(self, combine: Combine) -> None:
         self.combine = combine
@@ -95,9 +112,9 @@ class _Sum:
 
     def add(self, value: Any) -> None:
         size = 1
-        while self.levels and self.levels[-1][0] == size:
-            _, previous = self.levels.pop()
-            value, size = self.combine([previous, value]), size * 2
+        while self.levels and (self.levels[-1][0] <= size or len(self.levels) >= LEVELS):
+            below, previous = self.levels.pop()
+            value, size = self.combine([previous, value]), size + below
         self.levels.append((size, value))
 
     def result(self) -> Any:
@@ -105,14 +122,14 @@ class _Sum:
         return values[0] if len(values) == 1 else self.combine(values)  # none: combine([]), the empty sum
 
 
-def _batch(func: Job, shared: Any, combine: Combine, jobs: Sequence[Any]) -> tuple[list[Any], Any]:
-    """Run ``jobs`` one after the other: their parts, and the sum of their summands."""
+def _batch(func: Job, shared: Any, combine: Combine, settle: Settle, jobs: Sequence[Any]) -> tuple[list[Any], Any]:
+    """Run ``jobs`` one after the other: their parts, and the settled sum of their summands."""
     parts, total = [], _Sum(combine)
     for job in jobs:
         part, summand = func(job, shared)
         parts.append(part)
         total.add(summand)
-    return parts, total.result()
+    return parts, settle(total.result())
 
 
 @dataclass
@@ -122,21 +139,24 @@ class LocalEngine:
     workers: int | None = None
     name: str = "local"
 
-    def map_reduce(self, func: Job, jobs: Sequence[Any], shared: Any, combine: Combine) -> tuple[list[Any], Any]:
+    def map_reduce(self, func: Job, jobs: Sequence[Any], shared: Any, combine: Combine, *,
+                   settle: Settle = _as_is) -> tuple[list[Any], Any]:
         n = min(self.workers or cpus(), len(jobs))
         if n <= 1:
-            return _batch(func, shared, combine, jobs)
-        count = min(len(jobs), n * _BATCHES_PER_WORKER)
+            return _batch(func, shared, combine, settle, jobs)
+        count = min(len(jobs), max(n * _BATCHES_PER_WORKER, -(-len(jobs) // JOBS_PER_BATCH)))
         bounds = [len(jobs) * i // count for i in range(count + 1)]
         batches = [jobs[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
-        parts: list[Any] = []
+        parts: list[list[Any]] = [[] for _ in batches]
         total = _Sum(combine)
         with pool(n) as workers:
-            for batch_parts, summand in workers.map(_batch, *zip(*[(func, shared, combine, b) for b in batches],
-                                                                  strict=True)):
-                parts += batch_parts
+            running = {workers.submit(_batch, func, shared, combine, settle, batch): i for i, batch in enumerate(batches)}
+            # Summed as they finish (the sum does not depend on the order), so that no finished
+            # batch waits in memory for a slower one before it.
+            for done in as_completed(running):
+                parts[running.pop(done)], summand = done.result()
                 total.add(summand)
-        return parts, total.result()
+        return [part for batch in parts for part in batch], total.result()
 
 
 class DaskEngine:
@@ -148,7 +168,10 @@ class DaskEngine:
         self.client = client
         self.traffic = Traffic()
 
-    def map_reduce(self, func: Job, jobs: Sequence[Any], shared: Any, combine: Combine) -> tuple[list[Any], Any]:
+    def map_reduce(self, func: Job, jobs: Sequence[Any], shared: Any, combine: Combine, *,
+                   settle: Settle = _as_is) -> tuple[list[Any], Any]:
+        # The tree's combines settle by themselves when their sums grow large (the second pass
+        # multiplies out at :data:`bibnet.passes.sums.PENDING`); what is left is settled by the caller.
         client = self.client
         if not jobs:
             return [], combine([])

@@ -133,6 +133,11 @@ def field_sums(corpus: Corpus, field: Field, *, thesaurus: Mapping[str, str], co
                      counting=counting)
 
 
+def settled(sums: Mapping[str, FieldSums]) -> dict[str, FieldSums]:
+    """Each field's sums with their pending records counted into the pairs."""
+    return {name: field.counted() for name, field in sums.items()}
+
+
 def add_up(parts: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """Per field, the sum of the parts' :class:`~bibnet.passes.tally.Tally` or :class:`FieldSums`."""
     fields = list(dict.fromkeys(name for part in parts for name in part))
