@@ -55,7 +55,11 @@ _DATA_TYPES = r"(^|;)\s*(data set|data study|software|repository)\s*(;|$)"
 
 
 def deduplicate(
-    records: pd.DataFrame, *, fields: Mapping[str, SplitKeywords] | None = None, prefer: Sequence[str] = ()
+    records: pd.DataFrame,
+    *,
+    fields: Mapping[str, SplitKeywords] | None = None,
+    prefer: Sequence[str] = (),
+    keep: Sequence[str] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Remove duplicate records, keeping the most recent copy of each (across databases: the
     ``WOS:`` copy, then one with a DOI).
@@ -72,6 +76,8 @@ def deduplicate(
     prefer
         Databases (``DB`` column) in the order their copies are kept when copies of several
         databases merge; databases not named come after, in :data:`~bibnet.sources.SOURCES` order.
+    keep
+        The columns ``kept`` has (default: all): a caller that needs a few spares a copy of the rest.
 
     Returns
     -------
@@ -99,14 +105,15 @@ def deduplicate(
     winner = np.arange(n)
     alive = np.ones(n, dtype=bool)
     key_name = np.full(n, "", dtype=object)
-    doi = _normal_doi(_col(records, "DI"))
+    # Computed when a round needs them: a WoS export is done after the UT round.
+    doi = functools.cache(lambda: _normal_doi(_col(records, "DI")))
     kind = functools.cache(lambda: _kind(records))
     # Per round: the key, the types a group is split by, and what keeps a group apart.
     for name, make_key, make_types, make_conflicts in (
         ("UT", lambda: ut, lambda: (), lambda: ()),
-        ("DOI", lambda: doi, lambda: (kind(),), lambda: ((ut, database),)),
+        ("DOI", doi, lambda: (kind(),), lambda: ((ut, database),)),
         ("title+year+author", lambda: _title_year(_col(records, "TI"), _col(records, "PY"), _col(records, "#first_author")),
-         lambda: (kind(), _col(records, "PT", normal=True)), lambda: ((ut, database), (doi, None))),
+         lambda: (kind(), _col(records, "PT", normal=True)), lambda: ((ut, database), (doi(), None))),
     ):
         if name != "UT" and _all_apart(alive, ut, database):
             # Nothing merges in this round, so nothing changes for the next one either: the
@@ -118,8 +125,8 @@ def deduplicate(
             continue
         # The copies of one UT are one database's record: the most recent wins. Across databases
         # the Core Collection's copy wins, then one with a DOI.
-        rank = recency if name == "UT" else _preference(database, doi, recency, source_rank)
-        group = pc.dictionary_encode(key.take(pa.array(rows))).indices.to_numpy()
+        rank = recency if name == "UT" else _preference(database, doi(), recency, source_rank)
+        group = _groups(key if rows.size == n else key.take(pa.array(rows)))
         for types in make_types():
             rows, group = _split(rows, group, types)
         if rows.size < 2:
@@ -140,10 +147,11 @@ def deduplicate(
             break
         winner = again
 
-    kept = records.iloc[np.flatnonzero(alive)].reset_index(drop=True)
+    kept = (records if keep is None else records[list(keep)]).iloc[np.flatnonzero(alive)].reset_index(drop=True)
     lost = np.flatnonzero(~alive)
     table = _duplicates_table(records, fields or {}, lost, winner, key_name)
-    table = _preferred_reasons(table, database, doi, lost, winner, key_name, source, source_rank)
+    if (key_name[lost] != "UT").any():
+        table = _preferred_reasons(table, database, doi(), lost, winner, key_name, source, source_rank)
     table["row"], table["kept_row"] = lost, winner[lost]
     return kept, table
 
@@ -152,8 +160,27 @@ def _all_apart(alive: np.ndarray, ut: pa.Array, database: pa.Array) -> bool:
     """True when no two remaining records may merge in the DOI and title rounds: all have a
     UT of one database, and after the UT round these UTs all differ. (The usual case: a WoS
     Core Collection export gives every record a ``WOS:`` UT.)"""
-    rows = pa.array(np.flatnonzero(alive))
-    return ut.take(rows).null_count == 0 and len(pc.unique(database.take(rows))) <= 1
+    if not alive.all():
+        rows = pa.array(np.flatnonzero(alive))
+        ut, database = ut.take(rows), database.take(rows)
+    return ut.null_count == 0 and pc.count_distinct(database, mode="all").as_py() <= 1
+
+
+def _groups(key: pa.Array) -> np.ndarray:
+    """A number per value of ``key`` (no nulls), the same for equal values: their rank among
+    the distinct values. Found by sorting, which takes a fraction of the memory of a hash table
+    of 10 million distinct identifiers."""
+    if len(key) == 0:
+        return np.zeros(0, np.int64)
+    order = pc.sort_indices(key).to_numpy()
+    ordered = key.take(pa.array(order))
+    starts = np.empty(len(key), dtype=bool)
+    starts[0] = True
+    starts[1:] = pc.not_equal(ordered.slice(1), ordered.slice(0, len(key) - 1)).to_numpy(zero_copy_only=False)
+    del ordered
+    group = np.empty(len(key), dtype=np.int64)
+    group[order] = np.cumsum(starts) - 1
+    return group
 
 
 def _col(records: pd.DataFrame, name: str, *, normal: bool = False) -> pa.Array:
@@ -161,7 +188,13 @@ def _col(records: pd.DataFrame, name: str, *, normal: bool = False) -> pa.Array:
     case, and empty as null."""
     if name not in records.columns:
         return pa.nulls(len(records), pa.large_string())
-    values = pa.array(records[name].astype("string[pyarrow]"))
+    column = records[name]
+    if isinstance(column.dtype, pd.CategoricalDtype):  # decoded by Arrow, not through a Python string per record
+        codes = pa.array(column.cat.codes.to_numpy(), mask=column.cat.codes.to_numpy() < 0)
+        categories = pa.array(column.cat.categories.astype("string[pyarrow]"), pa.large_string())
+        values = pa.DictionaryArray.from_arrays(codes, categories).dictionary_decode()
+    else:
+        values = pa.array(column.astype("string[pyarrow]"))
     values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
     if normal:
         values = pc.utf8_upper(pc.utf8_trim_whitespace(values))
@@ -274,8 +307,10 @@ def _database(ut: pa.Array) -> pa.Array:
 
 def _recency(records: pd.DataFrame) -> np.ndarray:
     """Rank of each record by (export date, position): higher is more recent."""
-    da = records["DA"].fillna("").to_numpy(dtype=object) if "DA" in records.columns else np.full(len(records), "")
-    order = np.lexsort((np.arange(len(records)), da.astype(str)))
+    # Dates ranked as distinct values (few: one per export), not as a string per record.
+    dates = pc.dictionary_encode(pc.fill_null(_col(records, "DA"), ""))
+    date_rank = np.argsort(pc.sort_indices(dates.dictionary).to_numpy())
+    order = np.lexsort((np.arange(len(records)), date_rank[dates.indices.to_numpy()]))
     rank = np.empty(len(records), dtype=np.int64)
     rank[order] = np.arange(len(records))
     return rank
@@ -321,7 +356,8 @@ def _duplicates_table(
         }
     )
     if "DA" in records.columns:
-        newer = (kept["DA"].fillna("") > dropped["DA"].fillna("")).to_numpy(dtype=bool)
+        dates = (pc.fill_null(_col(copy, "DA"), "") for copy in (kept, dropped))
+        newer = pc.greater(*dates).to_numpy(zero_copy_only=False)
     else:
         newer = np.zeros(len(lost), dtype=bool)
     same_file = (kept["file"] == dropped["file"]).to_numpy(dtype=bool)
@@ -353,12 +389,11 @@ def _preferred_reasons(
     wos, has_doi = _is_wos(database), _notnull(doi)
     kept = winner[lost]
     by_source = across & (source_rank[kept] > source_rank[lost])
-    names = np.asarray(source.to_pylist(), dtype=object)
     by_wos = across & ~by_source & wos[kept] & ~wos[lost]
     by_doi = across & ~by_source & ~by_wos & has_doi[kept] & ~has_doi[lost] & (wos[kept] == wos[lost])
     reason = table["reason"].to_numpy(dtype=object)
-    reason[by_source] = [f"{names[k]} preferred to {names[d]}" for k, d in zip(kept[by_source], lost[by_source],
-                                                                                  strict=True)]
+    winners, losers = (source.take(pa.array(rows)).to_pylist() for rows in (kept[by_source], lost[by_source]))
+    reason[by_source] = [f"{k} preferred to {d}" for k, d in zip(winners, losers, strict=True)]
     reason[by_wos] = "Web of Science Core Collection (WOS:)"
     reason[by_doi] = "has a DOI"
     table["reason"] = pd.array(reason, dtype="string[pyarrow]")

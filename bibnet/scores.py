@@ -102,7 +102,9 @@ def _databases(records: pd.DataFrame) -> np.ndarray:
     """Each record's database (``DB``), or ``""`` for all when the records do not say."""
     if "DB" not in records.columns:
         return np.full(len(records), "", dtype=object)
-    return records["DB"].astype(object).fillna("").to_numpy(dtype=object)
+    # Each name made once, not once per record.
+    codes, names = pd.factorize(records["DB"].fillna(""))
+    return np.asarray(names, dtype=object)[codes]
 
 
 def citation_groups(databases: np.ndarray, years: np.ndarray, cites: np.ndarray) -> CitationGroups:

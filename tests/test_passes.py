@@ -27,8 +27,10 @@ import bibnet
 from bibnet import AnalysisParams, EngineParams, InputError, NetworkParams, OptionError
 from bibnet.cli import main
 from bibnet.dedup import normal_title
+from bibnet.passes import counted as counted_module
 from bibnet.passes import engines, network
 from bibnet.passes.engines import DASK_MISSING, LocalEngine, engine
+from bibnet.passes.first import FEW
 from bibnet.passes.tasks import Plan, TaskRecords, read_task, tasks
 from bibnet.readwrite.folder import save
 
@@ -529,6 +531,28 @@ def test_a_running_sum_keeps_at_most_levels_partial_sums_and_adds_up_exactly(n):
         assert len(total.levels) <= engines.LEVELS
         assert sum(size for size, _ in total.levels) == i + 1
     assert sorted(total.result()) == list(range(n))
+
+
+def test_keys_gathered_a_column_at_a_time_equal_their_concatenation_with_few_valued_columns_as_categories():
+    def frame(**columns):
+        return pd.DataFrame(columns)
+
+    frames = [frame(UT=pd.array(["WOS:1", None], dtype="string[pyarrow]"), PY=pd.array([2020, None], dtype="Int64"),
+                    line=np.array([2, 3]), DB=pd.array(["Web of Science"] * 2, dtype="string[pyarrow]"),
+                    file=pd.array(["a.txt"] * 2, dtype="string[pyarrow]"), ok=[True, False]),
+              frame(PY=pd.array([1999], dtype="Int64"), line=np.array([2]), DA=pd.array(["2024-01-02"], dtype="string[pyarrow]"),
+                    DB=pd.array(["Scopus"], dtype="string[pyarrow]"), file=pd.array(["b.csv"], dtype="string[pyarrow]"))]
+    expected = pd.concat(frames, ignore_index=True)
+    gathered = counted_module._gathered([f.copy() for f in frames])
+    assert list(gathered.columns) == ["UT", "PY", "line", "DB", "file", "ok", "DA"]
+    assert [str(gathered[c].dtype) for c in ("DB", "file", "DA")] == ["category"] * 3
+    assert list(gathered["file"].cat.categories) == ["a.txt", "b.csv"]
+    for column in expected.columns:
+        values = gathered[column].astype(expected[column].dtype) if column in FEW else gathered[column]
+        pd.testing.assert_series_equal(values, expected[column])
+    emptied = [f.copy() for f in frames]
+    counted_module._gathered(emptied)
+    assert [list(f.columns) for f in emptied] == [[], []]  # moved over, not held twice
 
 
 @pytest.mark.parametrize("workers", [1, 2])

@@ -25,11 +25,12 @@ import dataclasses
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+from pandas.api.types import union_categoricals
 
 from bibnet.corpus import Corpus, _LeftOut, _prefer
 from bibnet.dedup import deduplicate
@@ -37,17 +38,20 @@ from bibnet.errors import InputError
 from bibnet.keyword_fields import SplitKeywords
 from bibnet.keywords import Field, KeywordCounts, LabelCase
 from bibnet.load_report import FileReport, LoadReport, SkippedInputWarning, build_report
+from bibnet.memory import release
 from bibnet.passes.engines import Engine
-from bibnet.passes.first import FILLED, FirstPart, first_pass
+from bibnet.passes.first import FEW, FILLED, FirstPart, first_pass
 from bibnet.passes.second import Keywords, SecondTask, Shared, second_pass
 from bibnet.passes.sums import FieldSums, add_up, field_sums, settled
 from bibnet.passes.tally import Tally
-from bibnet.passes.tasks import Plan, part_corpus, tasks
+from bibnet.passes.tasks import Plan, Task, part_corpus, tasks
 from bibnet.readers import Skip
 from bibnet.scores import CitationGroups, record_groups
 from bibnet.selection import NetworkParams
 
 _ROW = "#row"
+#: The columns of the kept records that the report, the citation groups and the united records use.
+_KEPT = ("PY", "TC", "DB", "#has_AB")
 
 
 @dataclass(frozen=True, eq=False)  # holds arrays
@@ -100,19 +104,24 @@ def count(paths: Sequence[str], *, plan: Plan, params: NetworkParams, engine: En
     order = _prefer(prefer)
     jobs = tasks(paths)
     parts, first = engine.map_reduce(first_pass, jobs, plan, add_up)
+    read = [(part.task, len(part.keys)) for part in parts if part.keys is not None]
     files, skips, ignored, unreadable, keys = _outcomes(parts, strict=strict)
+    del parts  # their keys are all in ``keys`` now
+    release()
     keys[_ROW] = np.arange(len(keys))
-    kept, dups = deduplicate(keys, prefer=order)
+    kept, dups = deduplicate(keys, prefer=order, keep=[c for c in (*_KEPT, _ROW) if c in keys.columns])
+    # What is used of the keys from here on: a few columns of the records.
+    keys = keys[[c for c in (*_KEPT, *FILLED.values()) if c in keys.columns]]
     lost, into = dups.pop("row").to_numpy(), dups.pop("kept_row").to_numpy()
-    db = keys["DB"].to_numpy(dtype=object)
-    across = db[lost] != db[into]
+    across = keys["DB"].iloc[lost].to_numpy(dtype=object) != keys["DB"].iloc[into].to_numpy(dtype=object)
     rows = kept.pop(_ROW).to_numpy()
     groups = record_groups(kept)
     report, filled = _report(files, skips, kept, keys, dups, ignored, unreadable, order, into[across], lost[across], rows)
+    release()  # what de-duplication freed, before the workers of the second pass start
 
     candidates = {name: _candidates(first.get(name), params.min_occurrences) for name in plan.fields}
     shared = Shared(plan=plan, candidates={name: keys_ for name, (keys_, _) in candidates.items()}, groups=groups)
-    second_jobs = _second_jobs(parts, lost, into[across], lost[across])
+    second_jobs = _second_jobs(read, lost, into[across], lost[across])
     sent, second = engine.map_reduce(second_pass, second_jobs, shared, add_up, settle=settled)
     united = _united(sent, keys, into[across], lost[across])
     fields = {}
@@ -154,7 +163,34 @@ def _outcomes(parts: list[FirstPart], *, strict: bool
     if not files:
         left_out = [*unreadable, *ignored]
         raise InputError(f"no export found ({left_out[0] if left_out else 'no files'})")
-    return files, skips, ignored, unreadable, pd.concat(keys, ignore_index=True)
+    return files, skips, ignored, unreadable, _gathered(keys)
+
+
+def _gathered(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The rows of ``frames`` in one table, as :func:`pandas.concat` gives them, but moved over a
+    column at a time (each is taken out of ``frames`` once copied, so the keys are never held
+    twice), with the columns of :data:`~bibnet.passes.first.FEW` values as categories."""
+    columns = list(dict.fromkeys(c for frame in frames for c in frame.columns))
+    lengths = [len(frame) for frame in frames]
+    out = {}
+    for column in columns:
+        dtype = next(frame[column].dtype for frame in frames if column in frame.columns)
+        pieces = [frame.pop(column) if column in frame.columns else _missing(dtype, n)
+                  for frame, n in zip(frames, lengths, strict=True)]
+        if column in FEW:
+            out[column] = union_categoricals([piece if isinstance(piece.dtype, pd.CategoricalDtype)
+                                              else pd.Categorical(piece) for piece in pieces])
+        else:
+            out[column] = pd.concat(pieces, ignore_index=True)
+    return pd.DataFrame(out, index=pd.RangeIndex(sum(lengths)))
+
+
+def _missing(dtype: Any, n: int) -> pd.Series:
+    """``n`` missing values of a column that a frame lacks, as :func:`pandas.concat` fills them in."""
+    try:
+        return pd.Series(pd.NA, index=range(n), dtype=dtype)
+    except (TypeError, ValueError):  # numpy's bool and integers hold no NA: concat makes them object or float
+        return pd.Series(np.nan, index=range(n))
 
 
 def _report(files: list[FileReport], skips: list[Skip], kept: pd.DataFrame, keys: pd.DataFrame, dups: pd.DataFrame,
@@ -185,19 +221,18 @@ def _candidates(tally: Tally | None, min_occurrences: int) -> tuple[pa.Array, np
     return tally.keys.take(pa.array(at)), at
 
 
-def _second_jobs(parts: list[FirstPart], lost: np.ndarray, into: np.ndarray, donors: np.ndarray) -> list[SecondTask]:
-    """Each file read, with its dropped, united and donor records (positions in the file)."""
+def _second_jobs(read: list[tuple[Task, int]], lost: np.ndarray, into: np.ndarray, donors: np.ndarray
+                 ) -> list[SecondTask]:
+    """Each file read (its task and number of records), with its dropped, united and donor
+    records (positions in the file)."""
     jobs, offset = [], 0
-    for part in parts:
-        if part.keys is None:
-            continue
-        n = len(part.keys)
+    for task, n in read:
 
         def local(rows: np.ndarray, offset: int = offset, n: int = n) -> tuple[int, ...]:
             inside = rows[(rows >= offset) & (rows < offset + n)] - offset
             return tuple(int(r) for r in np.unique(inside))
 
-        jobs.append(SecondTask(task=part.task, offset=offset, dropped=local(lost), united=local(into),
+        jobs.append(SecondTask(task=task, offset=offset, dropped=local(lost), united=local(into),
                                donors=local(donors)))
         offset += n
     return jobs

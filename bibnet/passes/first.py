@@ -26,6 +26,8 @@ from bibnet.readers import Skip
 #: Columns of the duplicate keys besides those :func:`bibnet.dedup.deduplicate` reads, which say
 #: whether a record has author and database keywords (for the load report's coverage).
 FILLED = {"DE": "#has_DE", "ID": "#has_ID"}
+#: Key columns with a few values each (one per file or export), sent and held as categories.
+FEW = ("file", "DB", "DA", "PT")
 
 
 @dataclass(frozen=True, eq=False)  # holds a table
@@ -64,4 +66,7 @@ def duplicate_keys(corpus: Corpus) -> pd.DataFrame:
     for tag, column in FILLED.items():
         split = corpus.keyword_fields.get(tag)
         records[column] = split.lengths > 0 if split is not None else False
+    for column in FEW:  # a value or two per file: a small code per record, not a string
+        if column in records.columns:
+            records[column] = records[column].astype("category")
     return records
