@@ -100,6 +100,7 @@ def deduplicate(
     database = pc.binary_join_element_wise(*(pc.fill_null(a.cast(pa.large_string()), pa.scalar("", pa.large_string()))
                                              for a in (source, _database(ut))), pa.scalar("|", pa.large_string()))
     source_rank = _source_rank(source, prefer)
+    del source  # read again for the few copies whose reasons name their databases
 
     recency = _recency(records)
     winner = np.arange(n)
@@ -151,7 +152,7 @@ def deduplicate(
     lost = np.flatnonzero(~alive)
     table = _duplicates_table(records, fields or {}, lost, winner, key_name)
     if (key_name[lost] != "UT").any():
-        table = _preferred_reasons(table, database, doi(), lost, winner, key_name, source, source_rank)
+        table = _preferred_reasons(table, database, doi(), lost, winner, key_name, _col(records, "DB"), source_rank)
     table["row"], table["kept_row"] = lost, winner[lost]
     return kept, table
 
@@ -243,9 +244,12 @@ def _source_rank(source: pa.Array, prefer: Sequence[str]) -> np.ndarray:
     from bibnet.sources import SOURCES
 
     order = list(dict.fromkeys([*prefer, *SOURCES]))
-    position = pc.index_in(source, value_set=pa.array(order, source.type)).to_numpy(zero_copy_only=False)
+    # Ranked per distinct name (a few), then spread to the records; a null name ranks last (0).
+    names = pc.dictionary_encode(source)
+    position = pc.index_in(names.dictionary, value_set=pa.array(order, source.type)).to_numpy(zero_copy_only=False)
     position = np.where(np.isnan(position.astype(float)), len(order), position)
-    return (len(order) - position).astype(np.int64)
+    rank = np.append(len(order) - position.astype(np.int64), 0)
+    return rank[pc.fill_null(names.indices, len(names.dictionary)).to_numpy(zero_copy_only=False)]
 
 
 def _preference(database: pa.Array, doi: pa.Array, recency: np.ndarray, source_rank: np.ndarray) -> np.ndarray:

@@ -105,8 +105,9 @@ def count(paths: Sequence[str], *, plan: Plan, params: NetworkParams, engine: En
     jobs = tasks(paths)
     parts, first = engine.map_reduce(first_pass, jobs, plan, add_up)
     read = [(part.task, len(part.keys)) for part in parts if part.keys is not None]
-    files, skips, ignored, unreadable, keys = _outcomes(parts, strict=strict)
-    del parts  # their keys are all in ``keys`` now
+    files, skips, ignored, unreadable, frames = _outcomes(parts, strict=strict)
+    del parts  # their keys are in ``frames`` only now, which _gathered empties as it goes
+    keys = _gathered(frames)
     release()
     keys[_ROW] = np.arange(len(keys))
     kept, dups = deduplicate(keys, prefer=order, keep=[c for c in (*_KEPT, _ROW) if c in keys.columns])
@@ -141,7 +142,7 @@ def count(paths: Sequence[str], *, plan: Plan, params: NetworkParams, engine: En
 
 
 def _outcomes(parts: list[FirstPart], *, strict: bool
-              ) -> tuple[list[FileReport], list[Skip], list[str], list[str], pd.DataFrame]:
+              ) -> tuple[list[FileReport], list[Skip], list[str], list[str], list[pd.DataFrame]]:
     """The files read, records skipped, files ignored and unreadable, and the keys of all records;
     the error of the first file (in reading order) that gives one, as :func:`bibnet.read` raises it."""
     files: list[FileReport] = []
@@ -163,26 +164,41 @@ def _outcomes(parts: list[FirstPart], *, strict: bool
     if not files:
         left_out = [*unreadable, *ignored]
         raise InputError(f"no export found ({left_out[0] if left_out else 'no files'})")
-    return files, skips, ignored, unreadable, _gathered(keys)
+    return files, skips, ignored, unreadable, keys
 
 
 def _gathered(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """The rows of ``frames`` in one table, as :func:`pandas.concat` gives them, but moved over a
-    column at a time (each is taken out of ``frames`` once copied, so the keys are never held
-    twice), with the columns of :data:`~bibnet.passes.first.FEW` values as categories."""
-    columns = list(dict.fromkeys(c for frame in frames for c in frame.columns))
+    """The rows of ``frames`` in one table, as :func:`pandas.concat` gives them, with the columns
+    of :data:`~bibnet.passes.first.FEW` values as categories.
+
+    ``frames`` is emptied and each column dropped once copied, so the keys are never held twice
+    (when the caller holds no other reference to the frames)."""
     lengths = [len(frame) for frame in frames]
+    held = [dict(frame.items()) for frame in frames]
+    frames.clear()
+    columns = list(dict.fromkeys(c for frame in held for c in frame))
     out = {}
     for column in columns:
-        dtype = next(frame[column].dtype for frame in frames if column in frame.columns)
-        pieces = [frame.pop(column) if column in frame.columns else _missing(dtype, n)
-                  for frame, n in zip(frames, lengths, strict=True)]
+        dtype = next(frame[column].dtype for frame in held if column in frame)
+        pieces = [frame.pop(column) if column in frame else _missing(dtype, n)
+                  for frame, n in zip(held, lengths, strict=True)]
         if column in FEW:
             out[column] = union_categoricals([piece if isinstance(piece.dtype, pd.CategoricalDtype)
                                               else pd.Categorical(piece) for piece in pieces])
         else:
-            out[column] = pd.concat(pieces, ignore_index=True)
+            out[column] = _one_chunk(pd.concat(pieces, ignore_index=True))
     return pd.DataFrame(out, index=pd.RangeIndex(sum(lengths)))
+
+
+def _one_chunk(column: pd.Series) -> pd.Series:
+    """A column of Arrow strings in one buffer, not one per file: what de-duplication reads of it
+    is then not copied again, and the files' small buffers go back to the allocator."""
+    if not isinstance(column.array, pd.arrays.ArrowStringArray):
+        return column
+    values = pa.array(column.array)
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    return pd.Series(pd.arrays.ArrowStringArray(values), index=column.index, name=column.name)
 
 
 def _missing(dtype: Any, n: int) -> pd.Series:
