@@ -307,8 +307,9 @@ cpdef _aggregate(const int64_t[::1] indptr, const int32_t[::1] indices, const do
     weight = np.bincount(labels_array, weights=np.asarray(nw), minlength=r)
     out_ptr_array = np.zeros(r + 1, np.int64)
     cdef int64_t[::1] out_ptr = out_ptr_array
-    # Aggregated networks are much smaller than their input; buffers grow as needed.
-    cdef Py_ssize_t capacity = max(indptr[n] // 2, r)
+    # Room for every input link: the clusters' links are never more (each is the sum of some), and
+    # the pages never written take no memory.
+    cdef Py_ssize_t capacity = max(indptr[n], r)
     out_idx_array = np.empty(capacity, np.int32)
     out_data_array = np.empty(capacity)
     cdef int32_t[::1] out_idx = out_idx_array
@@ -323,13 +324,6 @@ cpdef _aggregate(const int64_t[::1] indptr, const int32_t[::1] indices, const do
             for q in range(start[c], start[c + 1]):
                 m = _gather(&indptr[0], &indices[0], &data[0], members[q], &labels[0], &to_cluster[0],
                             &seen[0], &neighbours[0], m)
-            if nnz + m > capacity:
-                with gil:
-                    capacity = max(2 * capacity, nnz + m)
-                    out_idx_array = _grown(out_idx_array, capacity)
-                    out_data_array = _grown(out_data_array, capacity)
-                    out_idx = out_idx_array
-                    out_data = out_data_array
             for i in range(m):
                 d = neighbours[i]
                 if d != c:  # links inside the cluster are dropped
@@ -340,12 +334,6 @@ cpdef _aggregate(const int64_t[::1] indptr, const int32_t[::1] indices, const do
                 seen[d] = 0
             out_ptr[c + 1] = nnz
     return out_ptr_array, out_idx_array[:nnz], out_data_array[:nnz], weight
-
-
-def _grown(a, capacity):
-    b = np.empty(capacity, a.dtype)
-    b[: len(a)] = a
-    return b
 
 
 cdef int64_t _renumber(int64_t[::1] labels) except -1:

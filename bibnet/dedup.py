@@ -92,8 +92,7 @@ def deduplicate(
         ``kept_row``, the positions of the dropped and the kept copy in ``records``.
     """
     n = len(records)
-    ut = _col(records, "UT")
-    ut = pc.utf8_upper(pc.utf8_trim_whitespace(ut))
+    ut = pc.utf8_upper(pc.utf8_trim_whitespace(_col(records, "UT")))
     source = _col(records, "DB")
     # The scope in which two UTs name two records: a database and its UT prefix (WoS's own
     # databases share one export: WOS:, MEDLINE:, KJD: ...).
@@ -117,9 +116,7 @@ def deduplicate(
          lambda: (kind(), _col(records, "PT", normal=True)), lambda: ((ut, database), (doi(), None))),
     ):
         if name != "UT" and _all_apart(alive, ut, database):
-            # Nothing merges in this round, so nothing changes for the next one either: the
-            # title keys, the costliest, are not even computed.
-            break
+            break  # nothing merges now, nor in a later round: the costly title keys are not computed
         key = make_key()
         rows = np.flatnonzero(alive & _notnull(key))
         if rows.size < 2:
@@ -147,7 +144,6 @@ def deduplicate(
         if np.array_equal(again, winner):
             break
         winner = again
-
     kept = (records if keep is None else records[list(keep)]).iloc[np.flatnonzero(alive)].reset_index(drop=True)
     lost = np.flatnonzero(~alive)
     table = _duplicates_table(records, fields or {}, lost, winner, key_name)

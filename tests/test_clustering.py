@@ -217,14 +217,11 @@ def test_ring_clusters_are_unbroken_arcs():
 
 
 @pytest.mark.parametrize("r", [20, 95])
-def test_aggregation_sums_links_between_clusters_as_scipy_does(monkeypatch, r):
-    # With few merges (r = 95 of 100 nodes) the aggregated network keeps most links, more than
-    # the link buffers first hold (half the input's): they must grow without losing any.
+def test_aggregation_sums_links_between_clusters_as_scipy_does(r):
+    # With few merges (r = 95 of 100 nodes) the aggregated network keeps most links: the buffers,
+    # as long as the input's, hold them all.
     from bibnet import _leiden_kernels
 
-    grown = []
-    original = _leiden_kernels._grown
-    monkeypatch.setattr(_leiden_kernels, "_grown", lambda a, capacity: grown.append(capacity) or original(a, capacity))
     rng = np.random.default_rng(7)
     w = sp.triu(sp.random(100, 100, density=0.1, random_state=8), k=1)
     w = (w + w.T).tocsr()
@@ -239,7 +236,7 @@ def test_aggregation_sums_links_between_clusters_as_scipy_does(monkeypatch, r):
     got = sp.csr_matrix((data, idx, ptr), shape=(r, r)).toarray()
     assert np.allclose(got, expected, rtol=1e-12, atol=0)
     assert np.allclose(weight, np.bincount(labels, weights=node_weights))
-    assert bool(grown) == (r == 95)
+    assert len(idx) == np.count_nonzero(expected) > (80 if r == 95 else 0)
 
 
 def test_resolution_profile_grid_and_change_points(scientometrics):
@@ -293,6 +290,41 @@ def test_checked_weights_drop_the_diagonal_and_explicit_zeros():
     assert w.toarray().tolist() == [[0, 2, 0], [2, 0, 0], [0, 0, 0]]
     assert w.nnz == 2 and w.has_sorted_indices
     assert checked_weights(sp.csr_matrix(np.array([[0, 3.0], [3.0, 0]]))).nnz == 2
+
+    assert m.toarray()[0, 0] == 5.0  # the input is left as it was
+
+
+def test_checked_weights_share_a_canonical_matrix_and_check_symmetry_in_blocks(monkeypatch):
+    from bibnet import normalize as normalize_module
+    from bibnet.normalize import checked_weights
+
+    rng = np.random.default_rng(3)
+    upper = sp.triu(sp.random(60, 60, density=0.2, random_state=rng, format="csr"), k=1)
+    m = sp.csr_matrix(upper + upper.T)
+    monkeypatch.setattr(normalize_module, "_BLOCK", 7)  # many blocks, rows split unevenly
+    w = checked_weights(m)
+    assert np.shares_memory(w.data, m.data) and np.shares_memory(w.indices, m.indices)  # no copy
+    skewed = m.copy()
+    skewed.data[-1] *= 1.5  # one entry of the last block differs from its mirror image
+    with pytest.raises(OptionError, match="symmetric"):
+        checked_weights(skewed)
+    # Links on one side only, within the tolerance (1e-9 of the largest weight), pass as before.
+    lopsided = sp.csr_matrix(np.array([[0, 1.0, 1e-12], [1.0, 0, 0], [0, 0, 0]]))
+    assert checked_weights(lopsided).nnz == 3
+
+
+@pytest.mark.parametrize("method", ["association", "fractionalization"])
+def test_normalize_in_blocks_equals_normalize_at_once(monkeypatch, method):
+    from bibnet import normalize as normalize_module
+
+    rng = np.random.default_rng(5)
+    upper = sp.triu(sp.random(80, 80, density=0.15, random_state=rng, format="csr"), k=1)
+    cooc = sp.csr_matrix((upper + upper.T) * 10).ceil()
+    whole = normalize_module.normalize(cooc, method=method)
+    monkeypatch.setattr(normalize_module, "_BLOCK", 5)
+    assert len(normalize_module._row_blocks(cooc.indptr)) > 20
+    blocked = normalize_module.normalize(cooc, method=method)
+    assert np.array_equal(blocked.data, whole.data) and np.array_equal(blocked.indices, whole.indices)
 
 
 def test_unbuilt_kernel_says_how_to_build_it():

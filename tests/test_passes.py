@@ -423,6 +423,7 @@ def test_documents_of_keywords_and_links_read_back_equal_the_in_memory_ones():
     params = P(min_occurrences=4, label_case="original")
     memory = bibnet.build_network(read_lean(SAMPLE), params=params)
     passes = network(count(SAMPLE, params=params, workers=2), params=params).cluster()  # kept through cluster()
+    assert passes.source.counted.fields == {}  # the network holds no pair counts of other keywords
     assert len(assert_same_documents(memory, passes, "artificial intelligence")) == 104
     assert len(assert_same_documents(memory, passes, "MACHINE LEARNING")) == 47
     assert len(assert_same_documents(memory, passes, "great-barrier-reef")) == 36

@@ -54,9 +54,10 @@ def command(paths: tuple[str, ...], strict: bool, skip_unreadable: bool, prefer:
             net = build_network(read_exports(sources, strict=strict, skip_unreadable=skip_unreadable, prefer=prefer),
                                 params=selection)
         else:
-            counted = count_exports(sources, fields=(selection.keywords,), selection=selection, engine=where,
-                                    strict=strict, skip_unreadable=skip_unreadable, prefer=prefer)
-            net = network(counted, params=selection)
+            # Not held in a name: the counts of every candidate keyword go once the network is made.
+            net = network(count_exports(sources, fields=(selection.keywords,), selection=selection, engine=where,
+                                        strict=strict, skip_unreadable=skip_unreadable, prefer=prefer),
+                          params=selection)
         net = net.cluster(params=cluster_params(opts))
         lp = layout_params(opts)
         if lp is not None:

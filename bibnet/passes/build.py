@@ -49,7 +49,8 @@ def network(counted: Counted, *, params: NetworkParams) -> Network:
                        cooccurrence=cooc, scores=scores_from_sums(count.sums.score_sums().take(on), counted.groups),
                        author_occurrences=author)
     return Network(items=items, cooccurrence=cooc, incidence=None, records=pd.DataFrame({"DB": counted.databases}),
-                   keywords=keywords, params=params, keywords_meeting_threshold=meeting, source=FromFiles(counted))
+                   keywords=keywords, params=params, keywords_meeting_threshold=meeting,
+                   source=FromFiles(counted.for_documents()))
 
 
 def _check(counted: Counted, params: NetworkParams) -> None:

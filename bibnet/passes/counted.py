@@ -87,6 +87,12 @@ class Counted:
     #: The options the keywords were counted with (``plan`` holds the thesaurus read from its file).
     params: NetworkParams = dataclasses.field(default_factory=NetworkParams)
 
+    def for_documents(self) -> Counted:
+        """These counts without the fields' sums: all that reading the records back needs, so that
+        a network holding it (:class:`~bibnet.passes.documents.FromFiles`) does not hold the pair
+        counts of every candidate keyword too."""
+        return dataclasses.replace(self, fields={})
+
     @property
     def sources(self) -> dict[str, int]:
         """Kept records per database, in the order of :data:`~bibnet.sources.SOURCES`."""

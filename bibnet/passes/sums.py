@@ -94,7 +94,9 @@ class FieldSums:
         """The symmetric pair counts among the candidates at positions ``kept`` (ascending)."""
         out = {}
         for n, upper in self.counted().pairs.items():
-            sub = select_columns(sp.csr_matrix(upper)[kept], kept)
+            upper = sp.csr_matrix(upper)
+            # Every candidate kept (the network's threshold is the counting's): no copy to select them.
+            sub = upper if len(kept) == upper.shape[0] else select_columns(upper[kept], kept)
             out[n] = sp.csr_matrix(sub + sub.T)
         return out
 
