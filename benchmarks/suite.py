@@ -105,13 +105,16 @@ class ProcessRun:
     ``peak_mb`` is the largest resident set of any one process of the run (``ru_maxrss``,
     exact: what ``/usr/bin/time -v`` reports); ``tree_mb`` the highest sum, sampled every
     0.1 s, of the proportional set sizes of the process and its workers (pages they share
-    counted once), and never below ``peak_mb``: the memory the run takes when it forks workers.
+    counted once), and never below ``peak_mb``: the memory the run takes when it forks workers;
+    ``worker_mb`` the largest sampled proportional set size of one process below the command
+    (a worker; 0 when it starts none).
     """
 
     wall: float
     peak_mb: float
     tree_mb: float
     stdout: str
+    worker_mb: float = 0.0
 
 
 #: Runs a command and writes its ``ru_maxrss`` (kB) to the file named first. The command must be
@@ -134,21 +137,21 @@ def run_process(argv: Sequence[str], *, cwd: str | os.PathLike | None = None) ->
             tree = _TreeSampler(proc.pid)
             code = proc.wait()
             wall = time.perf_counter() - start
-            tree_mb = tree.stop()
+            tree_mb, worker_mb = tree.stop(), tree.worker_peak
         if code:
             tail = err.read_text(errors="replace").strip()[-2000:]
             raise RuntimeError(f"{' '.join(map(str, argv))} failed ({code}): {tail}")
         peak = int(rss.read_text()) / 1024
         stdout = out.read_text(errors="replace")
     # A short spike between samples is still in ru_maxrss: the tree figure is never below it.
-    return ProcessRun(wall=wall, peak_mb=peak, tree_mb=max(tree_mb, peak), stdout=stdout)
+    return ProcessRun(wall=wall, peak_mb=peak, tree_mb=max(tree_mb, peak), stdout=stdout, worker_mb=worker_mb)
 
 
 class _TreeSampler:
     """Samples the summed PSS of a process's descendants in a thread (Linux; else 0)."""
 
     def __init__(self, pid: int, interval: float = 0.1) -> None:
-        self.pid, self.interval, self.peak = pid, interval, 0.0
+        self.pid, self.interval, self.peak, self.worker_peak = pid, interval, 0.0, 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
         self._thread.start()
@@ -161,7 +164,9 @@ class _TreeSampler:
     def _loop(self) -> None:
         while not self._stop.wait(self.interval):
             # The tree below the small wrapper process: the command and its workers.
-            self.peak = max(self.peak, sum(_pss_mb(p) for p in _tree(self.pid)[1:]))
+            sizes = [_pss_mb(p) for p in _tree(self.pid)[1:]]
+            self.peak = max(self.peak, sum(sizes))
+            self.worker_peak = max(self.worker_peak, *sizes[1:], 0.0)  # below the command
 
 
 def _tree(root: int) -> list[int]:
