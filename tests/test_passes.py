@@ -22,6 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 from click.testing import CliRunner
+from same_outputs import assert_same_network, same_files
 
 import bibnet
 from bibnet import AnalysisParams, EngineParams, InputError, NetworkParams, OptionError
@@ -62,34 +63,12 @@ def count(*paths, params: NetworkParams, workers: int = 1, fields=None, **read) 
                                   engine_params=EngineParams(workers=workers), **read)
 
 
-def assert_same_network(a: bibnet.Network, b: bibnet.Network) -> None:
-    """``a`` and ``b`` equal to the bit: items, co-occurrences, summary, keyword counts, threshold."""
-    pd.testing.assert_frame_equal(a.items, b.items, check_exact=True)
-    ca, cb = a.cooccurrence, b.cooccurrence
-    assert ca.shape == cb.shape and ca.dtype == cb.dtype
-    assert (ca != cb).nnz == 0
-    assert np.array_equal(ca.indptr, cb.indptr) and np.array_equal(ca.indices, cb.indices)
-    assert np.array_equal(ca.data, cb.data)
-    assert a.summary().to_dict() == b.summary().to_dict()
-    pd.testing.assert_frame_equal(a.keywords.counts(), b.keywords.counts(), check_exact=True)
-    assert a.keywords_meeting_threshold == b.keywords_meeting_threshold
-
-
 def assert_same_documents(a: bibnet.Network, b: bibnet.Network, *labels: str) -> pd.DataFrame:
     """The records of ``labels`` (a keyword, or a link's two) are the same in both networks."""
     docs_a, docs_b = a.documents(*labels), b.documents(*labels)
     pd.testing.assert_frame_equal(docs_a, docs_b, check_exact=True)
     assert docs_a.equals(docs_b)
     return docs_a
-
-
-def same_files(a: Path, b: Path) -> list[str]:
-    """The files of folders ``a`` and ``b``, which must be the same names with the same bytes."""
-    names = sorted(str(p.relative_to(a)) for p in a.rglob("*") if p.is_file())
-    assert names == sorted(str(p.relative_to(b)) for p in b.rglob("*") if p.is_file())
-    for name in names:
-        assert (a / name).read_bytes() == (b / name).read_bytes(), name
-    return names
 
 
 def run(*args: str):

@@ -19,10 +19,10 @@ import time
 from pathlib import Path
 
 import distributed
-import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from same_outputs import assert_same_network, same_files
 
 import bibnet
 from bibnet import EngineParams, InputError, NetworkParams
@@ -84,25 +84,6 @@ def local(*paths, params: NetworkParams, fields=None, **read) -> bibnet.Counted:
     """Counted on the local engine in this process (no worker forked beside the Dask client's threads)."""
     return bibnet.count_files(*paths, fields=fields or (params.keywords,), network_params=params,
                               engine_params=EngineParams(workers=1), **read)
-
-
-def assert_same_network(a: bibnet.Network, b: bibnet.Network) -> None:
-    pd.testing.assert_frame_equal(a.items, b.items, check_exact=True)
-    ca, cb = a.cooccurrence, b.cooccurrence
-    assert ca.shape == cb.shape and ca.dtype == cb.dtype and (ca != cb).nnz == 0
-    assert np.array_equal(ca.indptr, cb.indptr) and np.array_equal(ca.indices, cb.indices)
-    assert np.array_equal(ca.data, cb.data)
-    assert a.summary().to_dict() == b.summary().to_dict()
-    pd.testing.assert_frame_equal(a.keywords.counts(), b.keywords.counts(), check_exact=True)
-    assert a.keywords_meeting_threshold == b.keywords_meeting_threshold
-
-
-def same_files(a: Path, b: Path) -> list[str]:
-    names = sorted(str(p.relative_to(a)) for p in a.rglob("*") if p.is_file())
-    assert names == sorted(str(p.relative_to(b)) for p in b.rglob("*") if p.is_file())
-    for name in names:
-        assert (a / name).read_bytes() == (b / name).read_bytes(), name
-    return names
 
 
 def run(*args) -> tuple[int, str, str]:
