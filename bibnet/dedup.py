@@ -187,9 +187,7 @@ def _col(records: pd.DataFrame, name: str, *, normal: bool = False) -> pa.Array:
         return pa.nulls(len(records), pa.large_string())
     column = records[name]
     if isinstance(column.dtype, pd.CategoricalDtype):  # decoded by Arrow, not through a Python string per record
-        codes = pa.array(column.cat.codes.to_numpy(), mask=column.cat.codes.to_numpy() < 0)
-        categories = pa.array(column.cat.categories.astype("string[pyarrow]"), pa.large_string())
-        values = pa.DictionaryArray.from_arrays(codes, categories).dictionary_decode()
+        values = pa.array(column).dictionary_decode().cast(pa.large_string())
     else:
         values = pa.array(column.astype("string[pyarrow]"))
     values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values

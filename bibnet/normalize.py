@@ -65,10 +65,11 @@ def normalize(cooc: sp.spmatrix, *, method: str = "association") -> sp.csr_matri
     """
     if method not in NORMALIZATIONS:
         raise OptionError(f"unknown normalization {method!r}; expected one of {', '.join(NORMALIZATIONS)}")
-    c = sp.csr_matrix(cooc, dtype=np.float64)  # shares the arrays of a float64 CSR matrix
+    c = sp.csr_matrix(cooc)
     # New strengths of the same links: a canonical matrix (whose links no call reorders) lends its
     # link structure instead of a copy, which at millions of links is a tenth of a gigabyte.
-    c = sp.csr_matrix((c.data.copy(), c.indices, c.indptr), shape=c.shape) if c.has_canonical_format else c.copy()
+    c = (sp.csr_matrix((c.data.astype(np.float64), c.indices, c.indptr), shape=c.shape) if c.has_canonical_format
+         else sp.csr_matrix(c, dtype=np.float64, copy=True))
     scale = NORMALIZATIONS[method].scale
     if scale is None:
         return c
