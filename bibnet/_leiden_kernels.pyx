@@ -21,7 +21,8 @@ generator passed to :func:`leiden` (one per start, from :mod:`bibnet.seeding`): 
 result depends only on the network and its seed.
 
 Networks are compressed sparse rows of a symmetric matrix without diagonal: ``indptr``
-(int64), ``indices`` (int32), ``data`` (float64) and node weights ``nw``.
+(int64), ``indices`` (int32), ``data`` (float64) and node weights ``nw``. Cluster labels are
+int32 like the indices: the label arrays, read at random, then take half the cache.
 """
 
 from cpython.pycapsule cimport PyCapsule_GetPointer
@@ -43,10 +44,14 @@ def leiden(const int64_t[::1] indptr, const int32_t[::1] indices, const double[:
     cdef bitgen_t *rng = <bitgen_t *> PyCapsule_GetPointer(bit_generator.capsule, "BitGenerator")
     n = indptr.shape[0] - 1
     network = (np.asarray(indptr), np.asarray(indices), np.asarray(data), np.ones(n))
-    membership = np.arange(n, dtype=np.int64)
+    membership = np.arange(n, dtype=np.int32)
+    # Two pairs of link buffers, used in turn by the levels of an iteration (a level's network is
+    # made from the one before): allocated once per start, as the kernel zeroes fresh pages.
+    capacity = max(indices.shape[0], 1)
+    buffers = [(np.empty(capacity, np.int32), np.empty(capacity)) for _ in range(2)]
     for _ in range(iterations):
-        membership = _iteration(network, membership, resolution, randomness, rng)
-    return membership
+        membership = _iteration(network, membership, resolution, randomness, rng, buffers)
+    return membership.astype(np.int64)
 
 
 def inside_weight(const int64_t[::1] indptr, const int32_t[::1] indices, const double[::1] data,
@@ -62,8 +67,12 @@ def inside_weight(const int64_t[::1] indptr, const int32_t[::1] indices, const d
     return total
 
 
-cdef _iteration(network, membership, double gamma, double theta, bitgen_t *rng):
-    """One Leiden iteration, from ``membership``; returns the new membership."""
+cdef _iteration(network, membership, double gamma, double theta, bitgen_t *rng, buffers):
+    """One Leiden iteration, from ``membership`` (int32); returns the new membership.
+
+    ``buffers``: two pairs of link arrays (int32 and float64) as long as the network's links;
+    level ``L`` uses pair ``L % 2``, first as the refinement's scratch, then for its aggregate.
+    """
     # VOSviewer recurses into the aggregated network; a loop with a stack of the refined
     # partitions (node of one level -> node of the next) does the same.
     refinements = []
@@ -74,12 +83,13 @@ cdef _iteration(network, membership, double gamma, double theta, bitgen_t *rng):
         k = _move_nodes(indptr, indices, data, nw, memb, gamma, rng)
         if k == n:
             break
-        refined, r = _refine(indptr, indices, data, nw, memb, k, gamma, theta, rng)
+        free = buffers[len(refinements) % 2]  # not the pair that holds this level's network
+        refined, r = _refine(indptr, indices, data, nw, memb, k, gamma, theta, rng, free[0], free[1])
         if r == n:
             break
-        upper = np.empty(r, np.int64)  # the cluster of every refined cluster
+        upper = np.empty(r, np.int32)  # the cluster of every refined cluster
         upper[refined] = memb
-        indptr, indices, data, nw = _aggregate(indptr, indices, data, nw, refined, r)
+        indptr, indices, data, nw = _aggregate(indptr, indices, data, nw, refined, r, free[0], free[1])
         refinements.append(refined)
         memb = upper
     for refined in reversed(refinements):
@@ -88,7 +98,7 @@ cdef _iteration(network, membership, double gamma, double theta, bitgen_t *rng):
 
 
 cdef int64_t _move_nodes(const int64_t[::1] indptr, const int32_t[::1] indices, const double[::1] data,
-                         const double[::1] nw, int64_t[::1] memb, double gamma, bitgen_t *rng) except -1:
+                         const double[::1] nw, int32_t[::1] memb, double gamma, bitgen_t *rng) except -1:
     """Fast local moving: a queue of unstable nodes, each moved to its best cluster.
 
     A node joins the neighbouring cluster (or an empty one) with the largest quality
@@ -98,13 +108,13 @@ cdef int64_t _move_nodes(const int64_t[::1] indptr, const int32_t[::1] indices, 
     """
     cdef Py_ssize_t n = indptr.shape[0] - 1
     cdef double[::1] weight = np.zeros(n)  # node weight of each cluster
-    cdef int64_t[::1] size = np.zeros(n, np.int64)
-    cdef int64_t[::1] empty = np.empty(n, np.int64)  # stack of unused cluster numbers
-    cdef int64_t[::1] queue = np.empty(n, np.int64)  # circular: head and count
+    cdef int32_t[::1] size = np.zeros(n, np.int32)
+    cdef int32_t[::1] empty = np.empty(n, np.int32)  # stack of unused cluster numbers
+    cdef int32_t[::1] queue = np.empty(n, np.int32)  # circular: head and count
     cdef uint8_t[::1] stable = np.zeros(n, np.uint8)
     cdef double[::1] to_cluster = np.zeros(n)  # link weight from the node to each cluster
     cdef uint8_t[::1] seen = np.zeros(n, np.uint8)
-    cdef int64_t[::1] neighbours = np.empty(n + 1, np.int64)
+    cdef int32_t[::1] neighbours = np.empty(n + 1, np.int32)
     cdef Py_ssize_t v, u, c, p, i, m, current, best, head, queued, tail, n_empty = 0
     cdef double gain, best_gain
     with nogil:
@@ -159,8 +169,8 @@ cdef int64_t _move_nodes(const int64_t[::1] indptr, const int32_t[::1] indices, 
 
 
 cdef inline Py_ssize_t _gather(const int64_t *indptr, const int32_t *indices, const double *data,
-                               Py_ssize_t v, const int64_t *labels, double *to_cluster, uint8_t *seen,
-                               int64_t *neighbours, Py_ssize_t m) noexcept nogil:
+                               Py_ssize_t v, const int32_t *labels, double *to_cluster, uint8_t *seen,
+                               int32_t *neighbours, Py_ssize_t m) noexcept nogil:
     """Add the links of node ``v`` to ``to_cluster`` by the label of their other end, and list
     each label not yet ``seen`` in ``neighbours`` after the first ``m``; returns the new count.
 
@@ -168,7 +178,7 @@ cdef inline Py_ssize_t _gather(const int64_t *indptr, const int32_t *indices, co
     (``m += 1 - seen[c]``): a branch there is taken at random and mispredicted.
     """
     cdef Py_ssize_t p
-    cdef int64_t c
+    cdef int32_t c
     for p in range(indptr[v], indptr[v + 1]):
         c = labels[indices[p]]
         neighbours[m] = c
@@ -179,40 +189,52 @@ cdef inline Py_ssize_t _gather(const int64_t *indptr, const int32_t *indices, co
 
 
 cdef _refine(const int64_t[::1] indptr, const int32_t[::1] indices, const double[::1] data,
-             const double[::1] nw, const int64_t[::1] memb, int64_t k, double gamma, double theta,
-             bitgen_t *rng):
+             const double[::1] nw, const int32_t[::1] memb, int64_t k, double gamma, double theta,
+             bitgen_t *rng, int32_t[::1] inner_idx, double[::1] inner_data):
     """Leiden's refinement: random merges of singletons inside each cluster of ``memb``.
 
     Nodes are visited once, in random order; a node still on its own whose cluster is well
     connected to the rest of its cluster joins a well-connected refined cluster of the same
     cluster (or stays alone), with probability proportional to ``exp(increment / theta)``
     among the choices that do not lower the quality. Returns the refined membership,
-    numbered ``0..r-1``, and ``r``.
+    numbered ``0..r-1``, and ``r``. ``inner_idx`` and ``inner_data`` (scratch, as long as the
+    links) receive each node's links inside its cluster.
     """
     cdef Py_ssize_t n = indptr.shape[0] - 1
-    refined_array = np.arange(n, dtype=np.int64)
-    cdef int64_t[::1] refined = refined_array
+    refined_array = np.arange(n, dtype=np.int32)
+    cdef int32_t[::1] refined = refined_array
     cdef double[::1] weight = np.array(nw)  # node weight of each refined cluster
     cdef double[::1] total = np.zeros(k)  # node weight of each cluster of memb
     cdef double[::1] outside = np.zeros(n)  # link weight from each refined cluster to the rest of its cluster
     cdef uint8_t[::1] merged = np.zeros(n, np.uint8)  # refined clusters that are no longer singletons
     cdef double[::1] to_cluster = np.zeros(n)
     cdef uint8_t[::1] seen = np.zeros(n, np.uint8)
-    cdef int64_t[::1] neighbours = np.empty(n + 1, np.int64)
+    cdef int32_t[::1] neighbours = np.empty(n + 1, np.int32)
     cdef double[::1] cumulative = np.empty(n)
     cdef double[::1] link = np.empty(n)  # link weight from the node to each candidate
-    cdef int64_t[::1] order = np.empty(n, np.int64)
-    cdef Py_ssize_t j, v, u, c, p, i, m, own, pick, chosen
+    cdef int32_t[::1] order = np.empty(n, np.int32)
+    cdef int64_t[::1] inner_ptr = np.empty(n + 1, np.int64)
+    cdef Py_ssize_t j, v, u, c, p, i, m, own, pick, chosen, q = 0
     cdef int64_t cluster
     cdef double whole, to_whole, gain, best_gain, running, x
     with nogil:
         for v in range(n):
             total[memb[v]] += nw[v]
+        # Each node's links inside its cluster, the only ones its merge looks at, are copied (in
+        # order) to inner_*, and summed in a register (in memory, each add would wait for the last).
         for v in range(n):
             cluster = memb[v]
+            x = 0.0
+            inner_ptr[v] = q
             for p in range(indptr[v], indptr[v + 1]):
-                if memb[indices[p]] == cluster:
-                    outside[v] += data[p]
+                u = indices[p]
+                if memb[u] == cluster:
+                    x += data[p]
+                    inner_idx[q] = u
+                    inner_data[q] = data[p]
+                    q += 1
+            outside[v] = x
+        inner_ptr[n] = q
         _permutation(&order[0], n, rng)
         for j in range(n):
             v = order[j]
@@ -228,15 +250,12 @@ cdef _refine(const int64_t[::1] indptr, const int32_t[::1] indices, const double
             neighbours[0] = own
             seen[own] = 1
             m = 1
-            cluster = memb[v]
-            for p in range(indptr[v], indptr[v + 1]):
-                u = indices[p]
-                if memb[u] == cluster:
-                    c = refined[u]
-                    neighbours[m] = c  # kept only if c is new (as in _gather)
-                    m += 1 - seen[c]
-                    seen[c] = 1
-                    to_cluster[c] += data[p]
+            for p in range(inner_ptr[v], inner_ptr[v + 1]):
+                c = refined[inner_idx[p]]
+                neighbours[m] = c  # kept only if c is new (as in _gather)
+                m += 1 - seen[c]
+                seen[c] = 1
+                to_cluster[c] += inner_data[p]
             # The gain of joining each candidate, -1 where it may not be joined (only choices
             # that do not lower the quality count, so any negative value means "never").
             # The link weights go to `link` and the scratch arrays are cleared on the way.
@@ -293,11 +312,13 @@ cdef inline Py_ssize_t _first_above(const double *cumulative, Py_ssize_t m, doub
 
 
 cpdef _aggregate(const int64_t[::1] indptr, const int32_t[::1] indices, const double[::1] data,
-                const double[::1] nw, const int64_t[::1] labels, int64_t r):
+                const double[::1] nw, const int32_t[::1] labels, int64_t r, out_idx_array, out_data_array):
     """The network of the ``r`` clusters of ``labels``: summed link and node weights.
 
-    Links inside a cluster are dropped: they do not change which moves pay. (``cpdef`` so
-    that the tests can hold it against scipy.)
+    Links inside a cluster are dropped: they do not change which moves pay. The links are
+    written to ``out_idx_array`` (int32) and ``out_data_array`` (float64), as long as the
+    input's links (the clusters' links are never more: each is the sum of some); the result
+    holds views of them. (``cpdef`` so that the tests can hold it against scipy.)
     """
     cdef Py_ssize_t n = indptr.shape[0] - 1
     labels_array = np.asarray(labels)
@@ -307,16 +328,11 @@ cpdef _aggregate(const int64_t[::1] indptr, const int32_t[::1] indices, const do
     weight = np.bincount(labels_array, weights=np.asarray(nw), minlength=r)
     out_ptr_array = np.zeros(r + 1, np.int64)
     cdef int64_t[::1] out_ptr = out_ptr_array
-    # Room for every input link: the clusters' links are never more (each is the sum of some), and
-    # the pages never written take no memory.
-    cdef Py_ssize_t capacity = max(indptr[n], r)
-    out_idx_array = np.empty(capacity, np.int32)
-    out_data_array = np.empty(capacity)
     cdef int32_t[::1] out_idx = out_idx_array
     cdef double[::1] out_data = out_data_array
     cdef double[::1] to_cluster = np.zeros(r)
     cdef uint8_t[::1] seen = np.zeros(r, np.uint8)
-    cdef int64_t[::1] neighbours = np.empty(r + 1, np.int64)
+    cdef int32_t[::1] neighbours = np.empty(r + 1, np.int32)
     cdef Py_ssize_t c, d, q, i, m, nnz = 0
     with nogil:
         for c in range(r):
@@ -336,11 +352,11 @@ cpdef _aggregate(const int64_t[::1] indptr, const int32_t[::1] indices, const do
     return out_ptr_array, out_idx_array[:nnz], out_data_array[:nnz], weight
 
 
-cdef int64_t _renumber(int64_t[::1] labels) except -1:
+cdef int64_t _renumber(int32_t[::1] labels) except -1:
     """Renumber ``labels`` in place to ``0..k-1`` in order of first appearance; returns ``k``."""
     cdef Py_ssize_t n = labels.shape[0], v
-    cdef int64_t[::1] new = np.full(n, -1, np.int64)
-    cdef int64_t k = 0
+    cdef int32_t[::1] new = np.full(n, -1, np.int32)
+    cdef int32_t k = 0
     with nogil:
         for v in range(n):
             if new[labels[v]] < 0:
@@ -350,10 +366,10 @@ cdef int64_t _renumber(int64_t[::1] labels) except -1:
     return k
 
 
-cdef void _permutation(int64_t *out, Py_ssize_t n, bitgen_t *rng) noexcept nogil:
+cdef void _permutation(int32_t *out, Py_ssize_t n, bitgen_t *rng) noexcept nogil:
     """A random permutation of ``0..n-1`` (Fisher-Yates)."""
     cdef Py_ssize_t i, j
-    cdef int64_t t
+    cdef int32_t t
     for i in range(n):
         out[i] = i
     for i in range(n - 1, 0, -1):

@@ -218,18 +218,19 @@ def test_ring_clusters_are_unbroken_arcs():
 
 @pytest.mark.parametrize("r", [20, 95])
 def test_aggregation_sums_links_between_clusters_as_scipy_does(r):
-    # With few merges (r = 95 of 100 nodes) the aggregated network keeps most links: the buffers,
-    # as long as the input's, hold them all.
+    # With few merges (r = 95 of 100 nodes) the aggregated network keeps most links: buffers as
+    # long as the input's links hold them all.
     from bibnet import _leiden_kernels
 
     rng = np.random.default_rng(7)
     w = sp.triu(sp.random(100, 100, density=0.1, random_state=8), k=1)
     w = (w + w.T).tocsr()
-    labels = np.r_[np.arange(r), rng.integers(0, r, 100 - r)]
+    labels = np.r_[np.arange(r), rng.integers(0, r, 100 - r)].astype(np.int32)
     rng.shuffle(labels)
     node_weights = rng.random(100)
+    buffers = np.full(w.nnz, -1, np.int32), np.full(w.nnz, np.nan)
     ptr, idx, data, weight = _leiden_kernels._aggregate(
-        w.indptr.astype(np.int64), w.indices.astype(np.int32), w.data, node_weights, labels, r)
+        w.indptr.astype(np.int64), w.indices.astype(np.int32), w.data, node_weights, labels, r, *buffers)
     p = sp.csr_matrix((np.ones(100), (np.arange(100), labels)), shape=(100, r))
     expected = (p.T @ w @ p).toarray()
     np.fill_diagonal(expected, 0.0)
