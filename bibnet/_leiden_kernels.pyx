@@ -45,11 +45,12 @@ def leiden(const int64_t[::1] indptr, const int32_t[::1] indices, const double[:
     n = indptr.shape[0] - 1
     network = (np.asarray(indptr), np.asarray(indices), np.asarray(data), np.ones(n))
     membership = np.arange(n, dtype=np.int32)
-    # Two pairs of link buffers, used in turn by the levels of an iteration (a level's network is
-    # made from the one before): allocated once per start, as the kernel zeroes fresh pages.
     capacity = max(indices.shape[0], 1)
-    buffers = [(np.empty(capacity, np.int32), np.empty(capacity)) for _ in range(2)]
     for _ in range(iterations):
+        # Two pairs of link buffers, used in turn by the levels (a level's network is made from
+        # the one before). Allocated per iteration: what an iteration wrote is given back before
+        # the next, so that starts running side by side do not all hold their largest at once.
+        buffers = [(np.empty(capacity, np.int32), np.empty(capacity)) for _ in range(2)]
         membership = _iteration(network, membership, resolution, randomness, rng, buffers)
     return membership.astype(np.int64)
 
