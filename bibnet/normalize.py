@@ -109,9 +109,10 @@ def checked_weights(weights: sp.spmatrix) -> sp.csr_matrix:
     w = sp.csr_matrix(weights, dtype=np.float64)  # shares the arrays of a float64 CSR matrix
     if w.shape[0] != w.shape[1]:
         raise OptionError(f"weights must be a square matrix, got shape {w.shape}")
-    if w.diagonal().any() or not w.has_canonical_format or not w.data.all():
+    diagonal = bool(w.diagonal().any())
+    if diagonal or not w.has_canonical_format or not w.data.all():
         w = w.copy()
-        if w.diagonal().any():  # co-occurrence matrices have none: setdiag would copy them twice
+        if diagonal:  # co-occurrence matrices have none: setdiag would copy them twice
             w.setdiag(0)
         w.eliminate_zeros()
         w.sum_duplicates()

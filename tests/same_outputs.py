@@ -1,4 +1,4 @@
-"""Comparisons the tests of the passes share (tests/test_passes.py, tests/test_passes_dask.py)."""
+"""Comparisons of networks and output folders that several test files share."""
 
 from __future__ import annotations
 

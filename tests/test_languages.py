@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from same_outputs import same_files
 
 from bibnet import AnalysisParams, OptionError
 from bibnet.cli import main
@@ -244,11 +245,7 @@ def runs(tmp_path_factory) -> dict[str, Path]:
 
 
 def test_lang_en_is_byte_identical_to_the_default(runs):
-    default, english = runs["default"], runs["en"]
-    files = sorted(p.relative_to(default) for p in default.rglob("*") if p.is_file())
-    assert files == sorted(p.relative_to(english) for p in english.rglob("*") if p.is_file())
-    assert len(files) > 60
-    assert [f for f in files if (default / f).read_bytes() != (english / f).read_bytes()] == []
+    assert len(same_files(runs["default"], runs["en"])) > 60
 
 
 @pytest.mark.parametrize("lang", ["ru", "kk"])
