@@ -42,7 +42,7 @@ from bibnet.memory import release
 from bibnet.passes.engines import Engine
 from bibnet.passes.first import FEW, FILLED, FirstPart, first_pass
 from bibnet.passes.second import Keywords, SecondTask, Shared, second_pass
-from bibnet.passes.sums import FieldSums, add_up, field_sums, settled
+from bibnet.passes.sums import Candidates, FieldSums, add_up, field_sums, settled
 from bibnet.passes.tally import Tally
 from bibnet.passes.tasks import Plan, Task, part_corpus, tasks
 from bibnet.readers import Skip
@@ -127,7 +127,8 @@ def count(paths: Sequence[str], *, plan: Plan, params: NetworkParams, engine: En
     release()  # what de-duplication freed, before the workers of the second pass start
 
     candidates = {name: _candidates(first.get(name), params.min_occurrences) for name in plan.fields}
-    shared = Shared(plan=plan, candidates={name: keys_ for name, (keys_, _) in candidates.items()}, groups=groups)
+    shared = Shared(plan=plan, candidates={name: Candidates(keys_) for name, (keys_, _) in candidates.items()},
+                    groups=groups)
     second_jobs = _second_jobs(read, lost, into[across], lost[across])
     sent, second = engine.map_reduce(second_pass, second_jobs, shared, add_up, settle=settled)
     united = _united(sent, keys, into[across], lost[across])
@@ -141,7 +142,7 @@ def count(paths: Sequence[str], *, plan: Plan, params: NetworkParams, engine: En
                           candidates=shared.candidates[name], groups=groups)
         total = FieldSums.total([dataclasses.replace(sums, removed=None), more]).counted()
         fields[name] = FieldCount(keywords=tally.counts(name),
-                                  candidates=np.asarray(shared.candidates[name].to_pylist(), dtype=object), sums=total)
+                                  candidates=np.asarray(shared.candidates[name].keys.to_pylist(), dtype=object), sums=total)
     return Counted(fields=fields, report=report, databases=kept["DB"].reset_index(drop=True), groups=groups,
                    filled={tag: bool(has.any()) for tag, has in filled.items()}, plan=plan, jobs=tuple(second_jobs),
                    united=united, united_rows=np.unique(into[across]), params=params)

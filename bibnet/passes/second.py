@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from bibnet.errors import InputError
 from bibnet.keywords import Field, LabelCase
-from bibnet.passes.sums import FieldSums, field_sums
+from bibnet.passes.sums import Candidates, FieldSums, field_sums
 from bibnet.passes.tally import Tally
 from bibnet.passes.tasks import Plan, Task, TaskRecords, read_task
 from bibnet.scores import CitationGroups
@@ -45,7 +45,7 @@ class Shared:
     and the citation groups of the kept records."""
 
     plan: Plan
-    candidates: Mapping[str, pa.Array]
+    candidates: Mapping[str, Candidates]
     groups: CitationGroups
 
 
