@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 import bibnet
@@ -362,6 +363,54 @@ def test_dedup_nothing_to_do():
     kept, dups = deduplicate(records)
     assert kept.equals(records) and len(dups) == 0
 
+
+TITLES = ["Effects of COVID-19 on SMEs: a review (2020)", "  --  ", "Étude des élèves, Қазақстан!", None,
+          "Two  spaces__and_under_scores", "ÀB 12"]
+AUTHORS = ["Smith, J; Doe, A", "O'Brien-Lee, K", "Ñúñez, M", None, "Ærø, B", "", "Жанғали, А", "van der Berg, P"]
+
+
+@pytest.mark.parametrize("values", [TITLES, TITLES[:2] + TITLES[4:5], TITLES[2:3]], ids=["mixed", "ascii", "unicode"])
+def test_normal_title_ascii_titles_as_the_unicode_rule_gives_them(values):
+    from bibnet.dedup import normal_title
+
+    got = normal_title(pa.array(values, pa.large_string())).to_pylist()
+    rule = {None: None} | {t: " ".join(re.sub(r"[\W_]+", " ", t.lower()).split()) or None for t in values if t}
+    assert got == [rule[t] for t in values]
+    if values[0] == TITLES[0]:
+        assert got[:2] == ["effects of covid 19 on smes a review 2020", None]
+    if TITLES[2] in values:
+        assert "étude des élèves қазақстан" in got
+
+
+def _every_character(exclude: str = "") -> list[str]:
+    """Every code point up to U+323AF (the last assigned one below the tags and private use planes),
+    and every 97th beyond, shuffled (fixed seed) into strings of 40, and two with ASCII."""
+    points = [*range(0xD800), *range(0xE000, 0x323B0), *range(0x323B0, 0x110000, 97)]
+    chars = np.array([chr(c) for c in points if chr(c) not in exclude])
+    np.random.default_rng(0).shuffle(chars)
+    return ["".join(chars[i:i + 40]) for i in range(0, len(chars), 40)] + ["Plain ASCII, a title", "Zoë Ünal"]
+
+
+def test_normal_title_and_first_author_as_re2_unicode_classes_give_them_for_every_character():
+    # What the titles and names were before the ASCII and per-character shortcuts: one RE2 pattern each.
+    from bibnet.dedup import first_author, normal_title
+
+    titles = pa.array(_every_character(), pa.large_string())
+    expected = pc.utf8_trim_whitespace(pc.replace_substring_regex(pc.utf8_lower(titles), r"[^\p{L}\p{N}]+", " "))
+    expected = pc.if_else(pc.equal(expected, ""), pa.scalar(None, expected.type), expected)
+    assert normal_title(titles).to_pylist() == expected.to_pylist()
+    names = pa.array([f"{text}, A" for text in _every_character(exclude=",;")], pa.large_string())
+    surname = pc.extract_regex(pc.utf8_trim_whitespace(names), r"^(?P<s>[^,]*),").field("s")
+    letters = pc.utf8_lower(pc.replace_substring_regex(pc.utf8_normalize(surname, form="NFKD"), r"[^\p{L}]+|\p{M}+", ""))
+    expected = pc.if_else(pc.equal(letters, ""), pa.scalar(None, letters.type), letters)
+    assert first_author(names).to_pylist() == expected.to_pylist()
+
+
+def test_first_author_ascii_names_as_the_unicode_rule_gives_them():
+    from bibnet.dedup import first_author
+
+    assert first_author(pa.chunked_array([AUTHORS[:3], AUTHORS[3:]])).to_pylist() == [
+        "smith", "obrienlee", "nunez", None, "ærø", None, "жанғали", "vanderberg"]
 
 # -- strictness, warnings, report -------------------------------------------------------------------
 
