@@ -279,7 +279,7 @@ def _title_year(title: pa.Array, year: pa.Array, author: pa.Array) -> pa.Array:
 def normal_title(title: pa.Array | pa.ChunkedArray) -> pa.Array:
     """Titles as round 3 compares them: lower case, runs of non-alphanumerics as one space, trimmed
     (null where nothing is left). Alphanumeric: a letter or number to Unicode (RE2's ``[\\p{L}\\p{N}]``)."""
-    title = _by_script(title, lambda ascii_: pc.replace_substring_regex(pc.ascii_lower(ascii_), r"[^a-z0-9]+", " "),
+    title = _by_script(title, lambda ascii_: pc.replace_substring_regex(pc.utf8_lower(ascii_), r"[^a-z0-9]+", " "),
                        lambda other: _keep(pc.utf8_lower(other), _LETTER_OR_NUMBER, " "))
     title = pc.utf8_trim_whitespace(title)
     return pc.if_else(pc.equal(title, ""), pa.scalar(None, title.type), title)
@@ -295,7 +295,7 @@ def first_author(authors: pa.Array | pa.ChunkedArray) -> pa.Array:
     surname = pc.extract_regex(first, r"^(?P<s>[^,]*),").field("s")
     surname = pc.if_else(pc.is_valid(surname), surname, pc.extract_regex(first, r"^(?P<s>\S*)").field("s"))
     # Decomposed (NFKD), an accent is a mark of its own, not a letter: "Núñez" -> "nunez".
-    letters = _by_script(surname, lambda ascii_: pc.ascii_lower(pc.replace_substring_regex(ascii_, r"[^A-Za-z]+", "")),
+    letters = _by_script(surname, lambda ascii_: pc.utf8_lower(pc.replace_substring_regex(ascii_, r"[^A-Za-z]+", "")),
                          lambda other: pc.utf8_lower(_keep(pc.utf8_normalize(other, form="NFKD"), _LETTER, "")))
     return pc.if_else(pc.equal(letters, ""), pa.scalar(None, letters.type), letters)
 

@@ -406,6 +406,23 @@ def test_normal_title_and_first_author_as_re2_unicode_classes_give_them_for_ever
     assert first_author(names).to_pylist() == expected.to_pylist()
 
 
+def test_normal_title_and_first_author_of_an_array_whose_offsets_do_not_start_at_zero():
+    # As a file's column can come: pyarrow 26's ascii_lower read such an array's text from byte 0.
+    from bibnet.dedup import first_author, normal_title
+
+    text = b"skipped textGenome-Wide Study, of Women.Kaya, C; Smith, J"
+    title_at, authors_at = text.index(b"Genome"), text.index(b"Kaya")
+
+    def value(start: int, end: int) -> pa.Array:
+        offsets = pa.py_buffer(np.array([start, end], np.int64))
+        return pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(text)])
+
+    titles = value(title_at, authors_at)
+    assert normal_title(titles).to_pylist() == ["genome wide study of women"]
+    authors = value(authors_at, len(text))
+    assert first_author(authors).to_pylist() == ["kaya"]
+
+
 def test_first_author_ascii_names_as_the_unicode_rule_gives_them():
     from bibnet.dedup import first_author
 
