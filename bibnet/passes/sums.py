@@ -138,6 +138,8 @@ class Candidates:
 
     def positions(self, keys: np.ndarray) -> np.ndarray:
         """Position of each of ``keys`` among the candidates, -1 for a key that is none."""
+        if not len(keys):  # no table made for nothing (the run's own records united with copies: often none)
+            return np.zeros(0, np.int64)
         get = self._position.get
         return np.fromiter((get(key, -1) for key in keys), dtype=np.int64, count=len(keys))
 
