@@ -84,11 +84,23 @@ def cooccurrence(incidence: sp.spmatrix, weights: np.ndarray | None = None) -> s
         # product with diag(w) would change nothing.
         if not np.all(w[np.diff(a.indptr) >= 2] == 1.0):
             left = sp.csr_matrix(sp.diags(w) @ a)
-    c = _product(left.T.tocsr(), a)
-    c.setdiag(0)
-    c.eliminate_zeros()
-    c.sort_indices()
-    return c
+    return _off_diagonal(_product(left.T.tocsr(), a))
+
+
+def _off_diagonal(c: sp.csr_matrix) -> sp.csr_matrix:
+    """``c`` (sorted indices) without its diagonal and explicit zeros.
+
+    Filtered in place of ``setdiag(0)``, which goes through a COO copy when a row has no
+    diagonal entry (a keyword of no record of the block): 0.2 s for each block of 64 files
+    counted on all of a 1M-record corpus' candidates.
+    """
+    rows = np.repeat(np.arange(c.shape[0], dtype=c.indices.dtype), np.diff(c.indptr))
+    keep = (c.indices != rows) & (c.data != 0)
+    indptr = np.zeros_like(c.indptr)
+    np.cumsum(np.bincount(rows[keep], minlength=c.shape[0]), out=indptr[1:])
+    out = sp.csr_matrix((c.data[keep], c.indices[keep], indptr), shape=c.shape)
+    out.has_sorted_indices = True
+    return out
 
 
 def pair_counts(incidence: sp.spmatrix, keywords_per_record: np.ndarray, *, counting: str = "full"

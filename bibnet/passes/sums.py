@@ -62,9 +62,13 @@ class FieldSums:
     def total(cls, parts: Sequence[FieldSums]) -> FieldSums:
         """The sum of ``parts``."""
         pairs = _add_pairs([p.pairs for p in parts])
-        scores = parts[0].scores
-        for part in parts[1:]:
-            scores = sp.csr_matrix(scores + part.scores)
+        # All the parts' entries at once (whole numbers: duplicates add up exactly), not a
+        # growing sum added to again for every part.
+        entries = [part.scores.tocoo() for part in parts]
+        scores = sp.csr_matrix((np.concatenate([e.data for e in entries]),
+                                (np.concatenate([e.row for e in entries]), np.concatenate([e.col for e in entries]))),
+                               shape=parts[0].scores.shape, dtype=np.int64)
+        scores.sum_duplicates()
         removed = [p.removed for p in parts if p.removed is not None]
         waiting = [p for p in parts if p.pending is not None]
         pending = sp.vstack([p.pending for p in waiting], format="csr") if waiting else None
