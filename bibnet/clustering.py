@@ -129,6 +129,7 @@ def cluster(weights: sp.spmatrix, params: ClusterParams = ClusterParams(), *, jo
     n = w.shape[0]
     if n == 0:
         return Clustering(np.zeros(0, np.int64), 0.0, params, ENGINE)
+    release()  # what making the network freed, before the starts allocate theirs
     memberships = _leiden_starts(w, params, jobs=jobs)
     release()  # the starts' aggregated networks
     # Best start by VOSviewer's quality; ties go to the earliest start.

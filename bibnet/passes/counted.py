@@ -143,6 +143,8 @@ def count(paths: Sequence[str], *, plan: Plan, params: NetworkParams, engine: En
         total = FieldSums.total([dataclasses.replace(sums, removed=None), more]).counted()
         fields[name] = FieldCount(keywords=tally.counts(name),
                                   candidates=np.asarray(shared.candidates[name].keys.to_pylist(), dtype=object), sums=total)
+    del sent, second
+    release()  # the partial sums the reductions freed, before the network and its clustering are made
     return Counted(fields=fields, report=report, databases=kept["DB"].reset_index(drop=True), groups=groups,
                    filled={tag: bool(has.any()) for tag, has in filled.items()}, plan=plan, jobs=tuple(second_jobs),
                    united=united, united_rows=np.unique(into[across]), params=params)
