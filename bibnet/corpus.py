@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bibnet.dedup import deduplicate, first_author
+from bibnet.dedup import deduplicate
 from bibnet.errors import InputError, OptionError
 from bibnet.input_paths import expand, path_of
 from bibnet.keyword_fields import SplitKeywords
@@ -31,6 +31,7 @@ from bibnet.load_report import (
     SkippedInputWarning,
     build_report,
 )
+from bibnet.match_keys import first_author
 from bibnet.memory import release
 from bibnet.readers import ReadResult, Skip, detect, load, looks_like_export, peek
 from bibnet.readers.text import regular_file_problem

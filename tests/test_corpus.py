@@ -371,7 +371,7 @@ AUTHORS = ["Smith, J; Doe, A", "O'Brien-Lee, K", "Ñúñez, M", None, "Ærø, B"
 
 @pytest.mark.parametrize("values", [TITLES, TITLES[:2] + TITLES[4:5], TITLES[2:3]], ids=["mixed", "ascii", "unicode"])
 def test_normal_title_ascii_titles_as_the_unicode_rule_gives_them(values):
-    from bibnet.dedup import normal_title
+    from bibnet.match_keys import normal_title
 
     got = normal_title(pa.array(values, pa.large_string())).to_pylist()
     rule = {None: None} | {t: " ".join(re.sub(r"[\W_]+", " ", t.lower()).split()) or None for t in values if t}
@@ -393,7 +393,7 @@ def _every_character(exclude: str = "") -> list[str]:
 
 def test_normal_title_and_first_author_as_re2_unicode_classes_give_them_for_every_character():
     # What the titles and names were before the ASCII and per-character shortcuts: one RE2 pattern each.
-    from bibnet.dedup import first_author, normal_title
+    from bibnet.match_keys import first_author, normal_title
 
     titles = pa.array(_every_character(), pa.large_string())
     expected = pc.utf8_trim_whitespace(pc.replace_substring_regex(pc.utf8_lower(titles), r"[^\p{L}\p{N}]+", " "))
@@ -408,7 +408,7 @@ def test_normal_title_and_first_author_as_re2_unicode_classes_give_them_for_ever
 
 def test_normal_title_and_first_author_of_an_array_whose_offsets_do_not_start_at_zero():
     # As a file's column can come: pyarrow 26's ascii_lower read such an array's text from byte 0.
-    from bibnet.dedup import first_author, normal_title
+    from bibnet.match_keys import first_author, normal_title
 
     text = b"skipped textGenome-Wide Study, of Women.Kaya, C; Smith, J"
     title_at, authors_at = text.index(b"Genome"), text.index(b"Kaya")
@@ -424,7 +424,7 @@ def test_normal_title_and_first_author_of_an_array_whose_offsets_do_not_start_at
 
 
 def test_first_author_ascii_names_as_the_unicode_rule_gives_them():
-    from bibnet.dedup import first_author
+    from bibnet.match_keys import first_author
 
     assert first_author(pa.chunked_array([AUTHORS[:3], AUTHORS[3:]])).to_pylist() == [
         "smith", "obrienlee", "nunez", None, "ærø", None, "жанғали", "vanderberg"]

@@ -27,7 +27,7 @@ from same_outputs import assert_same_network, same_files
 import bibnet
 from bibnet import AnalysisParams, EngineParams, InputError, NetworkParams, OptionError
 from bibnet.cli import main
-from bibnet.dedup import normal_title
+from bibnet.match_keys import normal_title
 from bibnet.passes import counted as counted_module
 from bibnet.passes import engines, network
 from bibnet.passes.engines import DASK_MISSING, LocalEngine, engine

@@ -15,10 +15,10 @@ import pandas as pd
 import pyarrow as pa
 
 from bibnet.corpus import Corpus, _LeftOut
-from bibnet.dedup import normal_title
 from bibnet.errors import InputError
 from bibnet.keywords import Field, LabelCase
 from bibnet.load_report import FileReport
+from bibnet.match_keys import normal_title
 from bibnet.passes.tally import Tally
 from bibnet.passes.tasks import Plan, Task, TaskRecords, read_task
 from bibnet.readers import Skip
