@@ -429,6 +429,7 @@ def test_first_author_ascii_names_as_the_unicode_rule_gives_them():
     assert first_author(pa.chunked_array([AUTHORS[:3], AUTHORS[3:]])).to_pylist() == [
         "smith", "obrienlee", "nunez", None, "ærø", None, "жанғали", "vanderberg"]
 
+
 # -- strictness, warnings, report -------------------------------------------------------------------
 
 
