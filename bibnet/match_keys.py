@@ -31,8 +31,10 @@ def first_author(authors: pa.Array | pa.ChunkedArray) -> pa.Array:
     if isinstance(authors, pa.ChunkedArray):
         authors = authors.combine_chunks()
     first = pc.utf8_trim_whitespace(pc.list_element(pc.split_pattern(pc.fill_null(authors, ""), ";"), 0))
-    surname = pc.extract_regex(first, r"^(?P<s>[^,]*),").field("s")
-    surname = pc.if_else(pc.is_valid(surname), surname, pc.extract_regex(first, r"^(?P<s>\S*)").field("s"))
+    # struct_field, not StructArray.field: the latter ignores the struct's nulls (the names
+    # without a comma) and gives "" there, so the fallback would never apply.
+    surname = pc.struct_field(pc.extract_regex(first, r"^(?P<s>[^,]*),"), "s")
+    surname = pc.if_else(pc.is_valid(surname), surname, pc.struct_field(pc.extract_regex(first, r"^(?P<s>\S*)"), "s"))
     # Decomposed (NFKD), an accent is a mark of its own, not a letter: "Núñez" -> "nunez".
     letters = _by_script(surname, lambda ascii_: pc.utf8_lower(pc.replace_substring_regex(ascii_, r"[^A-Za-z]+", "")),
                          lambda other: pc.utf8_lower(_keep(pc.utf8_normalize(other, form="NFKD"), _LETTER, "")))

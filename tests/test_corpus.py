@@ -430,6 +430,14 @@ def test_first_author_ascii_names_as_the_unicode_rule_gives_them():
         "smith", "obrienlee", "nunez", None, "ærø", None, "жанғали", "vanderberg"]
 
 
+def test_first_author_without_a_comma_is_the_first_word():
+    # A name of one word, or a group, as some Scopus and PubMed records have: not null.
+    from bibnet.match_keys import first_author
+
+    assert first_author(pa.array(["Aristotle", "WHO Collaboration; Smith, J", " Núñez ", ",", "  ;x"])).to_pylist() == [
+        "aristotle", "who", "nunez", None, None]
+
+
 # -- strictness, warnings, report -------------------------------------------------------------------
 
 
