@@ -201,7 +201,7 @@ def test_openalex_values():
     first = result.table.slice(0, 1).to_pylist()[0]
     assert first["UT"] == "W2755950973"
     assert first["DI"] == "10.1016/j.joi.2017.08.007"
-    assert first["AU"] == "Massimo Aria; Corrado Cuccurullo"
+    assert first["AU"] == "Aria, Massimo; Cuccurullo, Corrado"  # "Massimo Aria|Corrado Cuccurullo" in the file
     assert first["TI"] == "bibliometrix : An R-tool for comprehensive science mapping analysis"
     assert first["SO"] == "Journal of Informetrics"
     assert first["AB"] is None

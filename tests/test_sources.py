@@ -3,6 +3,7 @@ taken from each database, and a Scopus-only analysis that never mentions Web of 
 
 from __future__ import annotations
 
+import csv
 import json
 import warnings
 from pathlib import Path
@@ -53,6 +54,21 @@ def test_mixed_corpus_duplicates_copy_by_copy():
     # Same title and year as a Scopus record, another first author (Smith, not Tobler): kept apart.
     assert corpus.records["UT"].isin(["WOS:000400000000005", "2-s2.0-84953205071"]).sum() == 2
 
+
+
+def test_a_lens_copy_written_given_name_first_is_found_by_title_year_and_first_author(tmp_path):
+    # Lens writes "Waldo R. Tobler"; read as "Tobler, Waldo R.", its first author is WoS's "Tobler, W".
+    header = (DATA / "lens" / "bibliometrix_lens_sample.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    names = next(csv.reader([header]))
+    row = dict.fromkeys(names, "") | {"Lens ID": "000-000-000-000-001", "Title": "Unusual Map Projections",
+                                      "Publication Year": "2008", "Author/s": "Waldo R. Tobler; Maria da Silva"}
+    lens = tmp_path / "lens.csv"
+    with lens.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out, quoting=csv.QUOTE_ALL).writerows([names, [row[name] for name in names]])
+    corpus = read(MIXED / "wos_tab.txt", lens, columns=["AU"])
+    assert copies(corpus) == [("lens.csv", 2, "title+year+author", "wos_tab.txt", 3, "Web of Science preferred to Lens")]
+    alone = read(lens, columns=["AU"]).records
+    assert alone["AU"].tolist() == ["Tobler, Waldo R.; da Silva, Maria"]
 
 def test_mixed_corpus_unites_author_keywords_and_keeps_the_kept_copys_own_indexed_keywords():
     records = read(MIXED, SCOPUS).records.set_index("UT")

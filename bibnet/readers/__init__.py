@@ -14,7 +14,8 @@ UT    the record's identifier in its database  WoS ``WOS:000...``; Scopus ``EID`
                                                Dimensions ``pub.123``; RIS ``AN``
 DI    DOI, as written (the dedup normalises)   ``DOI``; PubMed ``LID/AID [doi]``; RIS ``DO``
 TI    title                                    ``Title``; ``TI``
-AU    authors, ``"Surname, Initials"``         ``Authors``; PubMed ``AU``; RIS ``AU`` lines
+AU    authors, ``"Surname, Initials"`` (or     ``Authors``; PubMed ``AU``; RIS ``AU`` lines;
+      ``"Surname, Given"``)                    Lens and OpenAlex "Given Surname" turned round
 SO    source (journal, book, proceedings)      ``Source title``; PubMed ``JT``; RIS ``T2``/``JO``
 PY    publication year (four digits)           ``Year``; PubMed ``DP``; RIS ``PY``/``Y1``
 TC    times cited, in that database            ``Cited by``; Lens ``Citing Works Count``

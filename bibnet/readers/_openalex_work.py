@@ -14,14 +14,12 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from bibnet.readers._names import surname_first
+
 Work = dict[str, Any]  # a parsed work object; its values are whatever JSON gave
 
 _OPENALEX = "https://openalex.org/"
 _DOI = re.compile(r"(?i)^(?:https?://(?:dx\.)?doi\.org/|doi:)")
-#: Lower-case words that belong to the surname that follows them ("da Silva", "van der Berg").
-_PARTICLES = frozenset("al bin da dal das de del della dei den der des di do dos du el la le ten ter van von zu".split())
-#: Name suffixes that follow the surname ("Martin Luther King Jr.").
-_SUFFIXES = frozenset("jr jr. sr sr. ii iii iv".split())
 
 
 def work_id(work: Work) -> str | None:
@@ -132,25 +130,6 @@ FIELDS: dict[str, tuple[Callable[[Work], str | None], tuple[str, ...]]] = {
     "ID": (keywords, ("keywords",)),
     "AB": (abstract, ("abstract_inverted_index",)),
 }
-
-
-def surname_first(name: str) -> str:
-    """``"Given Surname"`` (how OpenAlex writes names) as ``"Surname, Given"``.
-
-    The surname is the last word, with the lower-case particles before it (``"Maria da
-    Silva"`` -> ``"da Silva, Maria"``) and without a suffix after it (``"Martin Luther King
-    Jr."`` -> ``"King, Martin Luther Jr."``). Not recognised: surnames of several capitalised
-    words (``"Gabriel García Márquez"`` -> ``"Márquez, Gabriel García"``), names written surname
-    first (``"Zhang Wei"`` -> ``"Wei, Zhang"``). A name with a comma is taken as written.
-    """
-    words = name.split()
-    if len(words) < 2 or "," in name:
-        return " ".join(words)
-    end = len(words) - 1 if len(words) > 2 and words[-1].lower() in _SUFFIXES else len(words)
-    start = end - 1
-    while start > 1 and words[start - 1] in _PARTICLES:
-        start -= 1
-    return " ".join([" ".join(words[start:end]) + ",", *words[:start], *words[end:]])
 
 
 def _text(value: object) -> str | None:

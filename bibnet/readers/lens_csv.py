@@ -10,8 +10,8 @@ column                 tag   note
 Lens ID                UT    ``000-360-106-493-122``
 DOI                    DI
 Title                  TI
-Author/s               AU    ``"; "``-separated full names as Lens writes them
-                             (``Petar Radanliev``), not turned into ``Surname, I.``
+Author/s               AU    ``"; "``-separated full names (``Petar Radanliev``), made
+                             ``Radanliev, Petar`` as in the schema (``_names.py``)
 Source Title           SO
 Publication Year       PY
 Citing Works Count     TC
@@ -29,8 +29,10 @@ record's content like MeSH. VOSviewer does not read Lens files at all.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from bibnet.readers._csv import header_cells, read_csv
+from bibnet.readers._names import surnames_first
 from bibnet.readers.text import ReadResult, Text
 
 _NAMES = {
@@ -54,4 +56,8 @@ class LensCsv:
 
     def read(self, text: Text, *, columns: Sequence[str]) -> ReadResult:
         """Read the records of ``text``, keeping the schema columns in ``columns`` that the file has."""
-        return read_csv(text, columns=columns, names=_NAMES, expected=self.expected)
+        result = read_csv(text, columns=columns, names=_NAMES, expected=self.expected)
+        table = result.table
+        if "AU" in table.column_names:
+            table = table.set_column(table.column_names.index("AU"), "AU", surnames_first(table["AU"]))
+        return replace(result, table=table)

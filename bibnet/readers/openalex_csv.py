@@ -10,7 +10,8 @@ column                                  tag   note
 id                                      UT    ``https://openalex.org/W123`` -> ``W123``
 doi                                     DI    ``https://doi.org/`` removed
 display_name (or title)                 TI
-authorships.author.display_name         AU    full names (``Massimo Aria``), ``|`` -> ``"; "``
+authorships.author.display_name         AU    ``Massimo Aria|Corrado Cuccurullo`` -> ``Aria,
+                                              Massimo; Cuccurullo, Corrado`` (``_names.py``)
 primary_location.source.display_name    SO
 publication_year                        PY
 cited_by_count                          TC
@@ -31,6 +32,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from bibnet.readers._csv import header_cells, read_csv, relist, without_prefix
+from bibnet.readers._names import surnames_first
 from bibnet.readers.text import ReadResult, Text
 
 _NAMES = {
@@ -62,7 +64,9 @@ class OpenAlexCsv:
             col = table[tag]
             if tag in _PREFIXES:
                 col = without_prefix(col, _PREFIXES[tag])
-            elif tag in ("AU", "ID"):
+            elif tag == "AU":
+                col = surnames_first(relist(col))
+            elif tag == "ID":
                 col = relist(col)
             table = table.set_column(i, tag, col)
         return replace(result, table=table)
